@@ -1,0 +1,270 @@
+/* histeq: histogram equalization for GStreamer video.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+/**
+ * SECTION:element-histeq
+ * @title: histeq
+ *
+ * Enhances contrast by histogram equalization of the luma of every frame:
+ * each Y sample is mapped through the cumulative distribution of the frame's
+ * Y histogram, so the values spread over the whole range. Chroma, alpha and
+ * row padding are never touched. On GRAY8 and full-range Y the output is
+ * byte-for-byte what OpenCV's cv::equalizeHist() gives; limited-range video
+ * (most YUV) is equalized onto 16-235 so it stays legal.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 videotestsrc ! videobalance contrast=0.4 ! histeq ! videoconvert ! autovideosink
+ * ]| Restores the contrast taken away by videobalance.
+ * |[
+ * gst-launch-1.0 v4l2src ! videoconvert ! histeq ! videoconvert ! autovideosink
+ * ]| Equalizes a webcam picture live.
+ */
+
+#include "gsthisteq.h"
+
+#include <gst/video/video.h>
+
+#include "histeq/equalize.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_histeq_debug);
+#define GST_CAT_DEFAULT gst_histeq_debug
+
+enum
+{
+  PROP_0,
+  PROP_RANGE,
+};
+
+#define DEFAULT_PROP_RANGE GST_HISTEQ_RANGE_AUTO
+
+#define HISTEQ_FORMATS \
+  "{ GRAY8, I420, YV12, NV12, NV21, Y41B, Y42B, Y444, NV16, NV24, " \
+  "YUY2, UYVY, YVYU, AYUV, VUYA }"
+
+/* C++ state of one element, made in init and deleted in finalize so that
+ * its members are properly constructed and destroyed. */
+struct GstHisteqPrivate
+{
+  /* Properties: written by set_property and read by the streaming thread,
+   * both under the object lock. */
+  GstHisteqRange range = DEFAULT_PROP_RANGE;
+
+  /* Streaming state: set by set_info, read by transform_frame_ip, both on
+   * the streaming thread. */
+  bool caps_full_range = false;
+};
+
+struct _GstHisteq
+{
+  GstVideoFilter parent;
+  GstHisteqPrivate *priv;
+};
+
+G_DEFINE_TYPE (GstHisteq, gst_histeq, GST_TYPE_VIDEO_FILTER);
+GST_ELEMENT_REGISTER_DEFINE (histeq, "histeq", GST_RANK_NONE,
+    GST_TYPE_HISTEQ);
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (HISTEQ_FORMATS)));
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (HISTEQ_FORMATS)));
+
+GType
+gst_histeq_range_get_type (void)
+{
+  static gsize type = 0;
+  static const GEnumValue values[] = {
+    {GST_HISTEQ_RANGE_AUTO,
+        "Follow the caps: full for GRAY8 and 0-255 colorimetry, else limited",
+        "auto"},
+    {GST_HISTEQ_RANGE_FULL, "Full range: output spans 0-255", "full"},
+    {GST_HISTEQ_RANGE_LIMITED, "Limited range: output spans 16-235",
+        "limited"},
+    {0, NULL, NULL},
+  };
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstHisteqRange", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+static histeq::Range
+resolve_range (GstHisteqRange setting, bool caps_full_range)
+{
+  switch (setting) {
+    case GST_HISTEQ_RANGE_FULL:
+      return histeq::Range::kFull;
+    case GST_HISTEQ_RANGE_LIMITED:
+      return histeq::Range::kLimited;
+    case GST_HISTEQ_RANGE_AUTO:
+    default:
+      return caps_full_range ? histeq::Range::kFull : histeq::Range::kLimited;
+  }
+}
+
+static void
+gst_histeq_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstHisteq *self = GST_HISTEQ (object);
+
+  switch (prop_id) {
+    case PROP_RANGE:
+      GST_OBJECT_LOCK (self);
+      self->priv->range = (GstHisteqRange) g_value_get_enum (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_histeq_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstHisteq *self = GST_HISTEQ (object);
+
+  switch (prop_id) {
+    case PROP_RANGE:
+      GST_OBJECT_LOCK (self);
+      g_value_set_enum (value, self->priv->range);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+/* The default accepts what the pad templates allow; this only says why a
+ * refusal happened, since "not-negotiated" alone tells a user little. */
+static gboolean
+gst_histeq_accept_caps (GstBaseTransform * trans, GstPadDirection direction,
+    GstCaps * caps)
+{
+  gboolean ok = GST_BASE_TRANSFORM_CLASS (gst_histeq_parent_class)->accept_caps
+      (trans, direction, caps);
+  if (!ok)
+    GST_WARNING_OBJECT (trans, "refusing caps %" GST_PTR_FORMAT ": histeq "
+        "equalizes 8-bit raw video in one of the formats " HISTEQ_FORMATS
+        "; put videoconvert in front of it", static_cast<gpointer> (caps));
+  return ok;
+}
+
+static gboolean
+gst_histeq_set_info (GstVideoFilter * filter, GstCaps * incaps,
+    GstVideoInfo * in_info, GstCaps * outcaps, GstVideoInfo * out_info)
+{
+  GstHisteq *self = GST_HISTEQ (filter);
+  GstVideoColorRange range = GST_VIDEO_INFO_COLORIMETRY (in_info).range;
+
+  (void) incaps;
+  (void) outcaps;
+  (void) out_info;
+
+  /* GRAY has no colorimetry of its own and is full range, as in OpenCV. */
+  if (range == GST_VIDEO_COLOR_RANGE_UNKNOWN)
+    range = GST_VIDEO_INFO_IS_GRAY (in_info) ? GST_VIDEO_COLOR_RANGE_0_255 :
+        GST_VIDEO_COLOR_RANGE_16_235;
+  self->priv->caps_full_range = range == GST_VIDEO_COLOR_RANGE_0_255;
+
+  GST_DEBUG_OBJECT (self, "negotiated %s %dx%d, luma pixel stride %d, "
+      "%s range", GST_VIDEO_INFO_NAME (in_info), GST_VIDEO_INFO_WIDTH (in_info),
+      GST_VIDEO_INFO_HEIGHT (in_info),
+      GST_VIDEO_INFO_COMP_PSTRIDE (in_info, GST_VIDEO_COMP_Y),
+      self->priv->caps_full_range ? "full" : "limited");
+  return TRUE;
+}
+
+static GstFlowReturn
+gst_histeq_transform_frame_ip (GstVideoFilter * filter, GstVideoFrame * frame)
+{
+  GstHisteq *self = GST_HISTEQ (filter);
+
+  GST_OBJECT_LOCK (self);
+  const GstHisteqRange range_setting = self->priv->range;
+  GST_OBJECT_UNLOCK (self);
+
+  const histeq::Range range =
+      resolve_range (range_setting, self->priv->caps_full_range);
+  const bool changed = histeq::EqualizeHist8 (
+      static_cast<uint8_t *> (GST_VIDEO_FRAME_COMP_DATA (frame,
+              GST_VIDEO_COMP_Y)),
+      GST_VIDEO_FRAME_COMP_STRIDE (frame, GST_VIDEO_COMP_Y),
+      GST_VIDEO_FRAME_COMP_WIDTH (frame, GST_VIDEO_COMP_Y),
+      GST_VIDEO_FRAME_COMP_HEIGHT (frame, GST_VIDEO_COMP_Y),
+      GST_VIDEO_FRAME_COMP_PSTRIDE (frame, GST_VIDEO_COMP_Y), range);
+
+  GST_LOG_OBJECT (self, "frame %" GST_TIME_FORMAT ": %s",
+      GST_TIME_ARGS (GST_BUFFER_PTS (frame->buffer)),
+      changed ? "equalized" : "flat, left unchanged");
+  return GST_FLOW_OK;
+}
+
+static void
+gst_histeq_finalize (GObject * object)
+{
+  GstHisteq *self = GST_HISTEQ (object);
+
+  delete self->priv;
+  self->priv = NULL;
+  G_OBJECT_CLASS (gst_histeq_parent_class)->finalize (object);
+}
+
+static void
+gst_histeq_class_init (GstHisteqClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
+  GstVideoFilterClass *filter_class = GST_VIDEO_FILTER_CLASS (klass);
+
+  GST_DEBUG_CATEGORY_INIT (gst_histeq_debug, "histeq", 0,
+      "histogram equalization");
+
+  gobject_class->set_property = gst_histeq_set_property;
+  gobject_class->get_property = gst_histeq_get_property;
+  gobject_class->finalize = gst_histeq_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_RANGE,
+      g_param_spec_enum ("range", "Range",
+          "Range of the equalized luma: auto follows the caps' colorimetry "
+          "(full for GRAY8 and 0-255 video, bit-exact with cv::equalizeHist; "
+          "limited 16-235 otherwise)", GST_TYPE_HISTEQ_RANGE,
+          DEFAULT_PROP_RANGE,
+          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_PLAYING)));
+
+  gst_element_class_set_static_metadata (element_class,
+      "Histogram equalization", "Filter/Effect/Video",
+      "Enhances contrast by equalizing the luma histogram of each frame, "
+      "byte-exact with OpenCV's equalizeHist; chroma is left untouched",
+      "histeq developers <dev@histeq.invalid>");
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+
+  trans_class->accept_caps = GST_DEBUG_FUNCPTR (gst_histeq_accept_caps);
+  trans_class->transform_ip_on_passthrough = FALSE;
+  filter_class->set_info = GST_DEBUG_FUNCPTR (gst_histeq_set_info);
+  filter_class->transform_frame_ip =
+      GST_DEBUG_FUNCPTR (gst_histeq_transform_frame_ip);
+
+  gst_type_mark_as_plugin_api (GST_TYPE_HISTEQ_RANGE, (GstPluginAPIFlags) 0);
+}
+
+static void
+gst_histeq_init (GstHisteq * self)
+{
+  self->priv = new GstHisteqPrivate ();
+  /* Every buffer that comes in goes out: QoS would drop late frames. An
+   * application that prefers dropping can still set qos=true. */
+  gst_base_transform_set_qos_enabled (GST_BASE_TRANSFORM (self), FALSE);
+}

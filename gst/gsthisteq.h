@@ -1,0 +1,36 @@
+/* histeq: histogram equalization for GStreamer video.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef GST_HISTEQ_H_
+#define GST_HISTEQ_H_
+
+#include <gst/gst.h>
+#include <gst/video/gstvideofilter.h>
+
+G_BEGIN_DECLS
+
+/**
+ * GstHisteqRange:
+ * @GST_HISTEQ_RANGE_AUTO: follow the colorimetry of the caps
+ * @GST_HISTEQ_RANGE_FULL: output spans 0-255
+ * @GST_HISTEQ_RANGE_LIMITED: output spans 16-235
+ *
+ * The range of the equalized luma.
+ */
+typedef enum {
+  GST_HISTEQ_RANGE_AUTO,
+  GST_HISTEQ_RANGE_FULL,
+  GST_HISTEQ_RANGE_LIMITED,
+} GstHisteqRange;
+
+#define GST_TYPE_HISTEQ_RANGE (gst_histeq_range_get_type ())
+GType gst_histeq_range_get_type (void);
+
+#define GST_TYPE_HISTEQ (gst_histeq_get_type ())
+G_DECLARE_FINAL_TYPE (GstHisteq, gst_histeq, GST, HISTEQ, GstVideoFilter)
+
+GST_ELEMENT_REGISTER_DECLARE (histeq);
+
+G_END_DECLS
+
+#endif /* GST_HISTEQ_H_ */
