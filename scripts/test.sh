@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 export BUILD_DIR=${BUILD_DIR:-build}
 
 bash scripts/deps.sh
-bash scripts/build.sh -Dtests=enabled -Dopencv=enabled -Dexamples=enabled
+bash scripts/build.sh -Dtests=enabled -Dopencv=enabled -Dexamples=enabled -Dwerror=true
 
 status=0
 meson test -C "$BUILD_DIR" --print-errorlogs --num-processes 2 || status=$?
