@@ -1,19 +1,11 @@
 #include "histeq/lut.h"
 
+#include <algorithm>
 #include <cmath>
 
+#include "round.h"
+
 namespace histeq {
-namespace {
-
-// cv::saturate_cast<uchar>(float): round half to even (the default floating
-// point rounding mode, as cvRound), then clamp.
-uint8_t SaturateRound8(float v) {
-  const long r = std::lrint(v);
-  return static_cast<uint8_t>(r < 0 ? 0 : (r > 255 ? 255 : r));
-}
-
-}  // namespace
-
 void IdentityLut8(uint8_t lut[kBins8]) {
   for (int v = 0; v < kBins8; ++v) lut[v] = static_cast<uint8_t>(v);
 }
@@ -42,6 +34,58 @@ bool BuildEqualizeLut8(const uint32_t hist[kBins8], uint8_t lut[kBins8]) {
 void CompressLutToLimitedRange8(uint8_t lut[kBins8]) {
   for (int v = 0; v < kBins8; ++v)
     lut[v] = static_cast<uint8_t>(16 + (lut[v] * 219 * 2 + 255) / 510);
+}
+
+uint32_t ClipLimitCount8(double clip, uint64_t pixels) {
+  if (!(clip > 0.0)) return 0;
+  const double limit = clip * static_cast<double>(pixels) / kBins8;
+  if (limit >= 4294967295.0) return UINT32_MAX;
+  return limit < 1.0 ? 1u : static_cast<uint32_t>(limit);
+}
+
+void ClipHistogram8(uint32_t hist[kBins8], uint32_t limit) {
+  uint64_t clipped = 0;
+  for (int v = 0; v < kBins8; ++v) {
+    if (hist[v] > limit) {
+      clipped += hist[v] - limit;
+      hist[v] = limit;
+    }
+  }
+  const uint32_t batch = static_cast<uint32_t>(clipped / kBins8);
+  uint32_t residual = static_cast<uint32_t>(clipped % kBins8);
+  for (int v = 0; v < kBins8; ++v) hist[v] += batch;
+  if (residual != 0) {
+    const uint32_t step = std::max<uint32_t>(kBins8 / residual, 1);
+    for (uint32_t v = 0; v < kBins8 && residual > 0; v += step, --residual)
+      ++hist[v];
+  }
+}
+
+void BuildCdfLut8(const uint32_t hist[kBins8], uint64_t pixels,
+                  uint8_t lut[kBins8]) {
+  if (pixels == 0) {
+    IdentityLut8(lut);
+    return;
+  }
+  // The same float operations as cv::CLAHE: lutScale = 255.f / pixels.
+  const float scale = static_cast<float>(kBins8 - 1) / static_cast<float>(pixels);
+  uint64_t sum = 0;
+  for (int v = 0; v < kBins8; ++v) {
+    sum += hist[v];
+    lut[v] = SaturateRound8(static_cast<float>(sum) * scale);
+  }
+}
+
+void BlendLutWithIdentity8(uint8_t lut[kBins8], double strength) {
+  if (strength >= 1.0) return;
+  const double s = strength > 0.0 ? strength : 0.0;
+  for (int v = 0; v < kBins8; ++v)
+    lut[v] = static_cast<uint8_t>(std::lround(v + s * (lut[v] - v)));
+}
+
+void FinishLut8(uint8_t lut[kBins8], Range range, double strength) {
+  if (range == Range::kLimited) CompressLutToLimitedRange8(lut);
+  BlendLutWithIdentity8(lut, strength);
 }
 
 bool BuildGlobalLut8(const uint32_t hist[kBins8], Range range,

@@ -38,6 +38,32 @@ bool BuildGlobalLut8(const uint32_t hist[kBins8], Range range,
 // Fills `lut` with the identity.
 void IdentityLut8(uint8_t lut[kBins8]);
 
+// Contrast limiting, as cv::CLAHE defines it.
+//
+// The clip limit in counts for a region of `pixels` samples: 0 (no clipping)
+// when clip <= 0, else max(1, int(clip * pixels / 256)). `clip` is relative
+// to the height of a uniform histogram, like OpenCV's clipLimit.
+uint32_t ClipLimitCount8(double clip, uint64_t pixels);
+
+// Cuts every bin above `limit` (> 0) down to it and spreads the excess as
+// OpenCV does: excess / 256 to every bin, then one count each to bins 0,
+// step, 2 step, ... for the remainder r, with step = max(256 / r, 1).
+void ClipHistogram8(uint32_t hist[kBins8], uint32_t limit);
+
+// The table of CLAHE: lut[v] = saturate(round-half-even(float(hist[0] + ...
+// + hist[v]) * (255.f / pixels))), `pixels` being the histogram's total.
+void BuildCdfLut8(const uint32_t hist[kBins8], uint64_t pixels,
+                  uint8_t lut[kBins8]);
+
+// Blends a table with the identity: lut[v] = round(v + strength * (lut[v] -
+// v)), strength in [0, 1]; 1 leaves the table as it is, 0 makes it the
+// identity.
+void BlendLutWithIdentity8(uint8_t lut[kBins8], double strength);
+
+// Maps a full-range equalization table to what is applied: compressed to
+// [16, 235] for Range::kLimited, then blended with the identity by strength.
+void FinishLut8(uint8_t lut[kBins8], Range range, double strength);
+
 }  // namespace histeq
 
 #endif  // HISTEQ_LUT_H_

@@ -1,0 +1,45 @@
+// Applying per-tile tables with bilinear interpolation between the four
+// nearest tile centres, as cv::CLAHE does.
+#ifndef HISTEQ_INTERPOLATE_H_
+#define HISTEQ_INTERPOLATE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "histeq/tiles.h"
+
+namespace histeq {
+
+// Keeps the per-column tile indices and weights for one grid, so repeated
+// frames of the same size allocate and compute them once.
+class TileInterpolator8 {
+ public:
+  // Replaces every sample v at (x, y) of the plane, in place, with the blend
+  // of luts[tile][v] over the tiles around (x, y): with t = x / tile_width -
+  // 0.5 (float), tx1 = floor(t), a = t - tx1, the columns tx1 and tx1 + 1
+  // (clamped to the grid) weigh 1 - a and a; likewise rows; the result is
+  // ((L11 (1-a) + L12 a)(1-b) + (L21 (1-a) + L22 a) b) in float, rounded half
+  // to even, the operations in OpenCV's order. `luts` holds grid.tiles()
+  // tables of kBins8 entries, tile (tx, ty) at (ty * tiles_x + tx) * kBins8.
+  void Apply(uint8_t* data, ptrdiff_t stride, int pixel_step,
+             const TileGrid& grid, const uint8_t* luts);
+
+ private:
+  void Prepare(const TileGrid& grid);
+  // For the band of rows between tile rows top and bottom, one table per
+  // span of columns between tile columns left and right: entry v packs
+  // {top-left[v], top-right[v], bottom-left[v], bottom-right[v]} into 32
+  // bits, so a sample costs one load instead of four.
+  void BuildBand(const uint8_t* luts, int top, int bottom);
+
+  TileGrid grid_;
+  std::vector<int> span_;    // per column: offset of its span's table
+  std::vector<float> a_;     // per column: weight of the right tile
+  std::vector<float> a1_;    // per column: weight of the left tile
+  std::vector<uint32_t> quads_;  // (tiles_x + 1) tables of kBins8 entries
+};
+
+}  // namespace histeq
+
+#endif  // HISTEQ_INTERPOLATE_H_

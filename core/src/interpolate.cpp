@@ -1,0 +1,137 @@
+// Bit-exactness with OpenCV depends on evaluating the float expressions
+// exactly as written: no fused multiply-add (meson builds this file with
+// -ffp-contract=off), single precision throughout, and the SSE2 path doing
+// the very same operations in the same order as the scalar one.
+#include "histeq/interpolate.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "round.h"
+
+#if defined(__SSE2__) || defined(_M_X64)
+#include <emmintrin.h>
+#define HISTEQ_INTERPOLATE_SSE2 1
+#endif
+
+namespace histeq {
+namespace {
+
+// The tile row or column below/left of position t (in tile units, -0.5
+// shifted) and the weight of the one after it, as OpenCV computes them.
+struct Split {
+  int first;  // floor(t): -1 before the first tile centre
+  float a;    // t - floor(t)
+};
+
+Split SplitAt(int pos, float inv_size) {
+  const float t = static_cast<float>(pos) * inv_size - 0.5f;
+  const int first = static_cast<int>(std::floor(t));
+  return {first, t - static_cast<float>(first)};
+}
+
+// The interpolated value of one sample from its packed quad of table values.
+inline float Blend(uint32_t q, float a1, float a, float b1, float b) {
+  const float tl = static_cast<float>(q & 0xff), tr = static_cast<float>((q >> 8) & 0xff);
+  const float bl = static_cast<float>((q >> 16) & 0xff), br = static_cast<float>(q >> 24);
+  return (tl * a1 + tr * a) * b1 + (bl * a1 + br * a) * b;
+}
+
+// One row: every sample through its span's quad table.
+template <int kStep>
+void InterpolateRow(uint8_t* p, int width, int step, const int* span, const float* a,
+                    const float* a1, const uint32_t* quads, float b1, float b) {
+  const int s = kStep > 0 ? kStep : step;
+  int x = 0;
+#ifdef HISTEQ_INTERPOLATE_SSE2
+  const __m128i bytes = _mm_set1_epi32(0xff);
+  const __m128 vb = _mm_set1_ps(b), vb1 = _mm_set1_ps(b1);
+  for (; x + 4 <= width; x += 4) {
+    const __m128i q = _mm_set_epi32(
+        static_cast<int>(quads[span[x + 3] + p[(x + 3) * s]]),
+        static_cast<int>(quads[span[x + 2] + p[(x + 2) * s]]),
+        static_cast<int>(quads[span[x + 1] + p[(x + 1) * s]]),
+        static_cast<int>(quads[span[x] + p[x * s]]));
+    const __m128 tl = _mm_cvtepi32_ps(_mm_and_si128(q, bytes));
+    const __m128 tr = _mm_cvtepi32_ps(_mm_and_si128(_mm_srli_epi32(q, 8), bytes));
+    const __m128 bl = _mm_cvtepi32_ps(_mm_and_si128(_mm_srli_epi32(q, 16), bytes));
+    const __m128 br = _mm_cvtepi32_ps(_mm_srli_epi32(q, 24));
+    const __m128 va = _mm_loadu_ps(a + x), va1 = _mm_loadu_ps(a1 + x);
+    const __m128 top = _mm_add_ps(_mm_mul_ps(tl, va1), _mm_mul_ps(tr, va));
+    const __m128 bottom = _mm_add_ps(_mm_mul_ps(bl, va1), _mm_mul_ps(br, va));
+    const __m128 res = _mm_add_ps(_mm_mul_ps(top, vb1), _mm_mul_ps(bottom, vb));
+    // Round half to even (cvtps2dq), saturate to 0..255 by packing.
+    __m128i r = _mm_cvtps_epi32(res);
+    r = _mm_packs_epi32(r, r);
+    r = _mm_packus_epi16(r, r);
+    const uint32_t four = static_cast<uint32_t>(_mm_cvtsi128_si32(r));
+    if (s == 1) {
+      std::memcpy(p + x, &four, 4);
+    } else {
+      p[x * s] = static_cast<uint8_t>(four);
+      p[(x + 1) * s] = static_cast<uint8_t>(four >> 8);
+      p[(x + 2) * s] = static_cast<uint8_t>(four >> 16);
+      p[(x + 3) * s] = static_cast<uint8_t>(four >> 24);
+    }
+  }
+#endif
+  for (; x < width; ++x) {
+    uint8_t& v = p[x * s];
+    v = SaturateRound8(Blend(quads[span[x] + v], a1[x], a[x], b1, b));
+  }
+}
+
+}  // namespace
+
+void TileInterpolator8::Prepare(const TileGrid& g) {
+  grid_ = g;
+  span_.resize(g.width);
+  a_.resize(g.width);
+  a1_.resize(g.width);
+  quads_.resize(static_cast<size_t>(g.tiles_x + 1) * kBins8);
+  const float inv_tw = 1.0f / static_cast<float>(g.tile_width);
+  for (int x = 0; x < g.width; ++x) {
+    const Split sp = SplitAt(x, inv_tw);
+    span_[x] = (sp.first + 1) * kBins8;  // spans 0 .. tiles_x
+    a_[x] = sp.a;
+    a1_[x] = 1.0f - sp.a;
+  }
+}
+
+void TileInterpolator8::BuildBand(const uint8_t* luts, int top, int bottom) {
+  const size_t row = static_cast<size_t>(grid_.tiles_x) * kBins8;
+  const uint8_t* t = luts + top * row;
+  const uint8_t* b = luts + bottom * row;
+  for (int span = 0; span <= grid_.tiles_x; ++span) {
+    const int left = std::max(span - 1, 0) * kBins8;
+    const int right = std::min(span, grid_.tiles_x - 1) * kBins8;
+    uint32_t* q = &quads_[static_cast<size_t>(span) * kBins8];
+    for (int v = 0; v < kBins8; ++v)
+      q[v] = static_cast<uint32_t>(t[left + v]) | static_cast<uint32_t>(t[right + v]) << 8 |
+             static_cast<uint32_t>(b[left + v]) << 16 | static_cast<uint32_t>(b[right + v]) << 24;
+  }
+}
+
+void TileInterpolator8::Apply(uint8_t* data, ptrdiff_t stride, int step,
+                              const TileGrid& g, const uint8_t* luts) {
+  if (!(grid_ == g)) Prepare(g);
+  const float inv_th = 1.0f / static_cast<float>(g.tile_height);
+  int band = -2;
+  for (int y = 0; y < g.height; ++y) {
+    const Split sp = SplitAt(y, inv_th);
+    if (sp.first != band) {
+      band = sp.first;
+      BuildBand(luts, std::max(band, 0), std::min(band + 1, g.tiles_y - 1));
+    }
+    const float b = sp.a, b1 = 1.0f - sp.a;
+    uint8_t* row = data + y * stride;
+    if (step == 1)
+      InterpolateRow<1>(row, g.width, 1, span_.data(), a_.data(), a1_.data(), quads_.data(), b1, b);
+    else
+      InterpolateRow<0>(row, g.width, step, span_.data(), a_.data(), a1_.data(), quads_.data(), b1,
+                        b);
+  }
+}
+
+}  // namespace histeq

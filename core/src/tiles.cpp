@@ -1,0 +1,68 @@
+#include "histeq/tiles.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace histeq {
+
+TileGrid TileGrid::Make(int width, int height, int tiles_x, int tiles_y) {
+  TileGrid g;
+  g.width = width;
+  g.height = height;
+  g.tiles_x = tiles_x;
+  g.tiles_y = tiles_y;
+  if (width % tiles_x == 0 && height % tiles_y == 0) {
+    g.ext_width = width;
+    g.ext_height = height;
+  } else {
+    g.ext_width = width + tiles_x - width % tiles_x;
+    g.ext_height = height + tiles_y - height % tiles_y;
+  }
+  g.tile_width = g.ext_width / tiles_x;
+  g.tile_height = g.ext_height / tiles_y;
+  return g;
+}
+
+int Reflect101(int p, int len) {
+  if (len == 1) return 0;
+  while (p < 0 || p >= len) p = p < 0 ? -p : 2 * (len - 1) - p;
+  return p;
+}
+
+void TileHistogrammer8::Compute(const uint8_t* data, ptrdiff_t stride,
+                                int step, const TileGrid& g, uint32_t* hists) {
+  if (!(grid_ == g)) {
+    grid_ = g;
+    mirror_x_.resize(g.ext_width - g.width);
+    for (size_t i = 0; i < mirror_x_.size(); ++i)
+      mirror_x_[i] = Reflect101(g.width + static_cast<int>(i), g.width);
+    mirror_y_.resize(g.ext_height - g.height);
+    for (size_t i = 0; i < mirror_y_.size(); ++i)
+      mirror_y_[i] = Reflect101(g.height + static_cast<int>(i), g.height);
+  }
+  auto src_x = [&](int x) { return x < g.width ? x : mirror_x_[x - g.width]; };
+
+  for (int ty = 0; ty < g.tiles_y; ++ty) {
+    for (int tx = 0; tx < g.tiles_x; ++tx) {
+      uint32_t* hist = hists + (static_cast<size_t>(ty) * g.tiles_x + tx) * kBins8;
+      std::memset(hist, 0, kBins8 * sizeof(*hist));
+      const int x0 = tx * g.tile_width, x1 = x0 + g.tile_width;
+      const int y0 = ty * g.tile_height, y1 = y0 + g.tile_height;
+      const int x_in = std::min(x1, g.width), y_in = std::min(y1, g.height);
+      // The part inside the frame, then the mirrored columns and rows.
+      if (x0 < x_in && y0 < y_in)
+        AccumulateHistogram8(data + y0 * stride + static_cast<ptrdiff_t>(x0) * step,
+                             stride, x_in - x0, y_in - y0, step, hist);
+      for (int y = y0; y < y_in; ++y) {
+        const uint8_t* row = data + y * stride;
+        for (int x = std::max(x0, g.width); x < x1; ++x) ++hist[row[src_x(x) * step]];
+      }
+      for (int y = std::max(y0, g.height); y < y1; ++y) {
+        const uint8_t* row = data + mirror_y_[y - g.height] * stride;
+        for (int x = x0; x < x1; ++x) ++hist[row[src_x(x) * step]];
+      }
+    }
+  }
+}
+
+}  // namespace histeq
