@@ -30,8 +30,12 @@ int main(int argc, char** argv) {
 
   g_object_set(src, "num-buffers", 1, "pattern", 0 /* smpte */, nullptr);
   g_object_set(dull, "contrast", 0.35, "brightness", -0.15, nullptr);
-  // Properties by value or, for enums, by nick as on a gst-launch line.
+  // Properties by value or, for enums, by nick as on a gst-launch line:
+  // contrast-limited adaptive equalization, slightly softened.
+  gst_util_set_object_arg(G_OBJECT(histeq), "mode", "adaptive");
   gst_util_set_object_arg(G_OBJECT(histeq), "range", "auto");
+  g_object_set(histeq, "clip-limit", 2.5, "tiles-x", 8u, "tiles-y", 6u, "strength", 0.9,
+               nullptr);
   g_object_set(enc, "snapshot", FALSE, nullptr);
   g_object_set(sink, "location", location, nullptr);
 

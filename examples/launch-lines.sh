@@ -25,6 +25,10 @@ lines=(
   "gst-launch-1.0 videotestsrc num-buffers=1 ! videoconvert ! video/x-raw,format=GRAY8 ! histeq ! pngenc ! filesink location=/tmp/histeq-gray.png"
   # 6: limited-range output forced (16-235) whatever the caps say
   "gst-launch-1.0 videotestsrc num-buffers=100 ! histeq range=limited ! fakesink"
+  # 7: a webcam in a dim room: adaptive (CLAHE), softened
+  "gst-launch-1.0 v4l2src ! videoconvert ! histeq mode=adaptive clip-limit=2 strength=0.8 ! videoconvert ! autovideosink"
+  # 8: adaptive with a finer grid and a stronger limit, on a test clip
+  "gst-launch-1.0 videotestsrc num-buffers=100 ! videobalance contrast=0.4 ! histeq mode=adaptive tiles-x=16 tiles-y=9 clip-limit=4 ! fakesink"
 )
 
 if [ $# -eq 0 ]; then

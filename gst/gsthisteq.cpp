@@ -13,6 +13,13 @@
  * byte-for-byte what OpenCV's cv::equalizeHist() gives; limited-range video
  * (most YUV) is equalized onto 16-235 so it stays legal.
  *
+ * Plain equalization over-stretches large uniform areas and amplifies noise.
+ * #GstHisteq:mode=adaptive equalizes each tile of a #GstHisteq:tiles-x by
+ * #GstHisteq:tiles-y grid with its own contrast-limited histogram and blends
+ * the tiles bilinearly (CLAHE, as cv::createCLAHE()); #GstHisteq:clip-limit
+ * bounds how much any value range may be stretched, and #GstHisteq:strength
+ * blends the result with the original.
+ *
  * ## Example launch lines
  * |[
  * gst-launch-1.0 videotestsrc ! videobalance contrast=0.4 ! histeq ! videoconvert ! autovideosink
@@ -20,13 +27,17 @@
  * |[
  * gst-launch-1.0 v4l2src ! videoconvert ! histeq ! videoconvert ! autovideosink
  * ]| Equalizes a webcam picture live.
+ * |[
+ * gst-launch-1.0 v4l2src ! videoconvert ! histeq mode=adaptive clip-limit=2 strength=0.8 ! videoconvert ! autovideosink
+ * ]| Local contrast for a dim room (CLAHE), without the harshness of full
+ * global equalization.
  */
 
 #include "gsthisteq.h"
 
 #include <gst/video/video.h>
 
-#include "histeq/equalize.h"
+#include "histeq/equalizer.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_histeq_debug);
 #define GST_CAT_DEFAULT gst_histeq_debug
@@ -34,9 +45,20 @@ GST_DEBUG_CATEGORY_STATIC (gst_histeq_debug);
 enum
 {
   PROP_0,
+  PROP_MODE,
+  PROP_CLIP_LIMIT,
+  PROP_TILES_X,
+  PROP_TILES_Y,
+  PROP_STRENGTH,
   PROP_RANGE,
 };
 
+#define DEFAULT_PROP_MODE GST_HISTEQ_MODE_GLOBAL
+#define DEFAULT_PROP_CLIP_LIMIT 0.0
+#define MAX_PROP_CLIP_LIMIT 1000.0
+#define DEFAULT_PROP_TILES 8
+#define MAX_PROP_TILES 64
+#define DEFAULT_PROP_STRENGTH 1.0
 #define DEFAULT_PROP_RANGE GST_HISTEQ_RANGE_AUTO
 
 #define HISTEQ_FORMATS \
@@ -45,15 +67,26 @@ enum
 
 /* C++ state of one element, made in init and deleted in finalize so that
  * its members are properly constructed and destroyed. */
+struct GstHisteqSettings
+{
+  GstHisteqMode mode = DEFAULT_PROP_MODE;
+  double clip_limit = DEFAULT_PROP_CLIP_LIMIT;
+  guint tiles_x = DEFAULT_PROP_TILES;
+  guint tiles_y = DEFAULT_PROP_TILES;
+  double strength = DEFAULT_PROP_STRENGTH;
+  GstHisteqRange range = DEFAULT_PROP_RANGE;
+};
+
 struct GstHisteqPrivate
 {
-  /* Properties: written by set_property and read by the streaming thread,
-   * both under the object lock. */
-  GstHisteqRange range = DEFAULT_PROP_RANGE;
+  /* Properties: written by set_property and copied once per frame by the
+   * streaming thread, both under the object lock. */
+  GstHisteqSettings settings;
 
-  /* Streaming state: set by set_info, read by transform_frame_ip, both on
-   * the streaming thread. */
+  /* Streaming state: only touched by the streaming thread (set_info and
+   * transform_frame_ip). */
   bool caps_full_range = false;
+  histeq::Equalizer8 equalizer;
 };
 
 struct _GstHisteq
@@ -94,6 +127,25 @@ gst_histeq_range_get_type (void)
   return type;
 }
 
+GType
+gst_histeq_mode_get_type (void)
+{
+  static gsize type = 0;
+  static const GEnumValue values[] = {
+    {GST_HISTEQ_MODE_GLOBAL,
+        "Global: one mapping for the whole frame (cv::equalizeHist)", "global"},
+    {GST_HISTEQ_MODE_ADAPTIVE,
+        "Adaptive: contrast-limited, per tile, interpolated (CLAHE, "
+          "cv::createCLAHE)", "adaptive"},
+    {0, NULL, NULL},
+  };
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstHisteqMode", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
 static histeq::Range
 resolve_range (GstHisteqRange setting, bool caps_full_range)
 {
@@ -113,17 +165,33 @@ gst_histeq_set_property (GObject * object, guint prop_id,
     const GValue * value, GParamSpec * pspec)
 {
   GstHisteq *self = GST_HISTEQ (object);
+  GstHisteqSettings *s = &self->priv->settings;
 
+  GST_OBJECT_LOCK (self);
   switch (prop_id) {
+    case PROP_MODE:
+      s->mode = (GstHisteqMode) g_value_get_enum (value);
+      break;
+    case PROP_CLIP_LIMIT:
+      s->clip_limit = g_value_get_double (value);
+      break;
+    case PROP_TILES_X:
+      s->tiles_x = g_value_get_uint (value);
+      break;
+    case PROP_TILES_Y:
+      s->tiles_y = g_value_get_uint (value);
+      break;
+    case PROP_STRENGTH:
+      s->strength = g_value_get_double (value);
+      break;
     case PROP_RANGE:
-      GST_OBJECT_LOCK (self);
-      self->priv->range = (GstHisteqRange) g_value_get_enum (value);
-      GST_OBJECT_UNLOCK (self);
+      s->range = (GstHisteqRange) g_value_get_enum (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
   }
+  GST_OBJECT_UNLOCK (self);
 }
 
 static void
@@ -131,17 +199,45 @@ gst_histeq_get_property (GObject * object, guint prop_id, GValue * value,
     GParamSpec * pspec)
 {
   GstHisteq *self = GST_HISTEQ (object);
+  const GstHisteqSettings *s = &self->priv->settings;
 
+  GST_OBJECT_LOCK (self);
   switch (prop_id) {
+    case PROP_MODE:
+      g_value_set_enum (value, s->mode);
+      break;
+    case PROP_CLIP_LIMIT:
+      g_value_set_double (value, s->clip_limit);
+      break;
+    case PROP_TILES_X:
+      g_value_set_uint (value, s->tiles_x);
+      break;
+    case PROP_TILES_Y:
+      g_value_set_uint (value, s->tiles_y);
+      break;
+    case PROP_STRENGTH:
+      g_value_set_double (value, s->strength);
+      break;
     case PROP_RANGE:
-      GST_OBJECT_LOCK (self);
-      g_value_set_enum (value, self->priv->range);
-      GST_OBJECT_UNLOCK (self);
+      g_value_set_enum (value, s->range);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
   }
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* Controlled properties (strength) take their value for this buffer's
+ * stream time before the frame is processed. */
+static void
+gst_histeq_before_transform (GstBaseTransform * trans, GstBuffer * buf)
+{
+  GstClockTime stream_time = gst_segment_to_stream_time (&trans->segment,
+      GST_FORMAT_TIME, GST_BUFFER_TIMESTAMP (buf));
+
+  if (GST_CLOCK_TIME_IS_VALID (stream_time))
+    gst_object_sync_values (GST_OBJECT (trans), stream_time);
 }
 
 /* The default accepts what the pad templates allow; this only says why a
@@ -188,24 +284,32 @@ static GstFlowReturn
 gst_histeq_transform_frame_ip (GstVideoFilter * filter, GstVideoFrame * frame)
 {
   GstHisteq *self = GST_HISTEQ (filter);
+  GstHisteqPrivate *priv = self->priv;
 
   GST_OBJECT_LOCK (self);
-  const GstHisteqRange range_setting = self->priv->range;
+  const GstHisteqSettings s = priv->settings;
   GST_OBJECT_UNLOCK (self);
 
-  const histeq::Range range =
-      resolve_range (range_setting, self->priv->caps_full_range);
-  const bool changed = histeq::EqualizeHist8 (
+  histeq::Params params;
+  params.mode = s.mode == GST_HISTEQ_MODE_ADAPTIVE ? histeq::Mode::kAdaptive :
+      histeq::Mode::kGlobal;
+  params.clip_limit = s.clip_limit;
+  params.tiles_x = (int) s.tiles_x;
+  params.tiles_y = (int) s.tiles_y;
+  params.strength = s.strength;
+  params.range = resolve_range (s.range, priv->caps_full_range);
+
+  const bool changed = priv->equalizer.Process (
       static_cast<uint8_t *> (GST_VIDEO_FRAME_COMP_DATA (frame,
               GST_VIDEO_COMP_Y)),
       GST_VIDEO_FRAME_COMP_STRIDE (frame, GST_VIDEO_COMP_Y),
       GST_VIDEO_FRAME_COMP_WIDTH (frame, GST_VIDEO_COMP_Y),
       GST_VIDEO_FRAME_COMP_HEIGHT (frame, GST_VIDEO_COMP_Y),
-      GST_VIDEO_FRAME_COMP_PSTRIDE (frame, GST_VIDEO_COMP_Y), range);
+      GST_VIDEO_FRAME_COMP_PSTRIDE (frame, GST_VIDEO_COMP_Y), params);
 
-  GST_LOG_OBJECT (self, "frame %" GST_TIME_FORMAT ": %s",
-      GST_TIME_ARGS (GST_BUFFER_PTS (frame->buffer)),
-      changed ? "equalized" : "flat, left unchanged");
+  GST_LOG_OBJECT (self, "frame %" GST_TIME_FORMAT ": %s", GST_TIME_ARGS
+      (GST_BUFFER_PTS (frame->buffer)), changed ? "equalized" :
+      "left unchanged (flat frame or strength 0)");
   return GST_FLOW_OK;
 }
 
@@ -234,29 +338,65 @@ gst_histeq_class_init (GstHisteqClass * klass)
   gobject_class->get_property = gst_histeq_get_property;
   gobject_class->finalize = gst_histeq_finalize;
 
+  const GParamFlags flags = (GParamFlags) (G_PARAM_READWRITE |
+      G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+
+  g_object_class_install_property (gobject_class, PROP_MODE,
+      g_param_spec_enum ("mode", "Mode",
+          "global: one mapping for the whole frame (cv::equalizeHist); "
+          "adaptive: contrast-limited adaptive equalization per tile, "
+          "bilinearly blended (CLAHE, cv::createCLAHE)",
+          GST_TYPE_HISTEQ_MODE, DEFAULT_PROP_MODE, flags));
+  g_object_class_install_property (gobject_class, PROP_CLIP_LIMIT,
+      g_param_spec_double ("clip-limit", "Clip limit",
+          "Contrast limit, as OpenCV's clipLimit: a histogram bin may hold at "
+          "most clip-limit times its share of a uniform histogram, the excess "
+          "is spread over all bins. 0 = automatic: no limit in global mode, "
+          "2 in adaptive mode. Non-zero in global mode gives contrast-limited "
+          "global equalization; 256 or more never clips",
+          0.0, MAX_PROP_CLIP_LIMIT, DEFAULT_PROP_CLIP_LIMIT, flags));
+  g_object_class_install_property (gobject_class, PROP_TILES_X,
+      g_param_spec_uint ("tiles-x", "Tiles across",
+          "Columns of the adaptive tile grid (OpenCV's tileGridSize.width); "
+          "used in adaptive mode", 1, MAX_PROP_TILES, DEFAULT_PROP_TILES,
+          flags));
+  g_object_class_install_property (gobject_class, PROP_TILES_Y,
+      g_param_spec_uint ("tiles-y", "Tiles down",
+          "Rows of the adaptive tile grid (OpenCV's tileGridSize.height); "
+          "used in adaptive mode", 1, MAX_PROP_TILES, DEFAULT_PROP_TILES,
+          flags));
+  g_object_class_install_property (gobject_class, PROP_STRENGTH,
+      g_param_spec_double ("strength", "Strength",
+          "Blend between the input (0, untouched) and the full equalization "
+          "(1): out = in + strength * (equalized - in), folded into the "
+          "mapping so it costs nothing per pixel", 0.0, 1.0,
+          DEFAULT_PROP_STRENGTH,
+          (GParamFlags) (flags | GST_PARAM_CONTROLLABLE)));
   g_object_class_install_property (gobject_class, PROP_RANGE,
       g_param_spec_enum ("range", "Range",
           "Range of the equalized luma: auto follows the caps' colorimetry "
           "(full for GRAY8 and 0-255 video, bit-exact with cv::equalizeHist; "
           "limited 16-235 otherwise)", GST_TYPE_HISTEQ_RANGE,
-          DEFAULT_PROP_RANGE,
-          (GParamFlags) (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-              GST_PARAM_MUTABLE_PLAYING)));
+          DEFAULT_PROP_RANGE, flags));
 
   gst_element_class_set_static_metadata (element_class,
       "Histogram equalization", "Filter/Effect/Video",
-      "Enhances contrast by equalizing the luma histogram of each frame, "
-      "byte-exact with OpenCV's equalizeHist; chroma is left untouched",
+      "Enhances contrast by equalizing the luma histogram of each frame: "
+      "global (byte-exact with OpenCV's equalizeHist) or contrast-limited "
+      "adaptive (CLAHE); chroma is left untouched",
       "histeq developers <dev@histeq.invalid>");
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
 
   trans_class->accept_caps = GST_DEBUG_FUNCPTR (gst_histeq_accept_caps);
+  trans_class->before_transform =
+      GST_DEBUG_FUNCPTR (gst_histeq_before_transform);
   trans_class->transform_ip_on_passthrough = FALSE;
   filter_class->set_info = GST_DEBUG_FUNCPTR (gst_histeq_set_info);
   filter_class->transform_frame_ip =
       GST_DEBUG_FUNCPTR (gst_histeq_transform_frame_ip);
 
+  gst_type_mark_as_plugin_api (GST_TYPE_HISTEQ_MODE, (GstPluginAPIFlags) 0);
   gst_type_mark_as_plugin_api (GST_TYPE_HISTEQ_RANGE, (GstPluginAPIFlags) 0);
 }
 

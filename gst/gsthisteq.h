@@ -26,6 +26,21 @@ typedef enum {
 #define GST_TYPE_HISTEQ_RANGE (gst_histeq_range_get_type ())
 GType gst_histeq_range_get_type (void);
 
+/**
+ * GstHisteqMode:
+ * @GST_HISTEQ_MODE_GLOBAL: one mapping for the whole frame
+ * @GST_HISTEQ_MODE_ADAPTIVE: contrast-limited adaptive equalization (CLAHE)
+ *
+ * How the mapping is computed.
+ */
+typedef enum {
+  GST_HISTEQ_MODE_GLOBAL,
+  GST_HISTEQ_MODE_ADAPTIVE,
+} GstHisteqMode;
+
+#define GST_TYPE_HISTEQ_MODE (gst_histeq_mode_get_type ())
+GType gst_histeq_mode_get_type (void);
+
 #define GST_TYPE_HISTEQ (gst_histeq_get_type ())
 G_DECLARE_FINAL_TYPE (GstHisteq, gst_histeq, GST, HISTEQ, GstVideoFilter)
 

@@ -67,6 +67,13 @@ std::vector<uint8_t> ExpectedBytes(const Frame& frame, const ref::Lut& lut) {
   return out;
 }
 
+std::vector<uint8_t> BytesWithLuma(const Frame& frame, const testimg::Image& luma) {
+  std::vector<uint8_t> out = frame.bytes;
+  for (int y = 0; y < luma.height; ++y)
+    for (int x = 0; x < luma.width; ++x) out[LumaOffset(frame.info, x, y)] = luma.at(x, y);
+  return out;
+}
+
 ref::Lut ExpectedLut(const Frame& frame, bool limited) {
   ref::Lut lut = ref::EqualizeLut(frame.luma);
   bool flat = true;

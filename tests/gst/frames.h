@@ -44,6 +44,9 @@ GstBuffer* MakeBuffer(const Frame& frame);
 // The bytes of `frame` with each Y sample v replaced by lut[v].
 std::vector<uint8_t> ExpectedBytes(const Frame& frame, const ref::Lut& lut);
 
+// The bytes of `frame` with its Y samples replaced by `luma`.
+std::vector<uint8_t> BytesWithLuma(const Frame& frame, const testimg::Image& luma);
+
 // The reference table for `frame` in full or limited range (identity for a
 // flat frame in both).
 ref::Lut ExpectedLut(const Frame& frame, bool limited);

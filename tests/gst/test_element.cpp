@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "frames.h"
+#include "harness.h"
 
 namespace {
 
@@ -30,34 +31,9 @@ struct Size {
 };
 const Size kSizes[] = {{385, 289}, {322, 241}, {1, 1}, {2, 3}, {17, 9}};
 
-GstHarness* NewHarness(const GstVideoInfo& info) {
-  GstHarness* h = gst_harness_new("histeq");
-  gst_harness_set_src_caps(h, frames::MakeCaps(info));
-  return h;
-}
-
-// Pushes `frame`, pulls the result and returns its bytes.
-std::vector<uint8_t> Process(GstHarness* h, const Frame& frame) {
-  EXPECT_EQ(gst_harness_push(h, frames::MakeBuffer(frame)), GST_FLOW_OK);
-  GstBuffer* out = gst_harness_pull(h);
-  EXPECT_NE(out, nullptr);
-  if (!out) return {};
-  std::vector<uint8_t> bytes = frames::BufferBytes(out);
-  gst_buffer_unref(out);
-  return bytes;
-}
-
-// Reports the first differing bytes, so a failure says where.
-void ExpectSameBytes(const std::vector<uint8_t>& got, const std::vector<uint8_t>& expected) {
-  ASSERT_EQ(got.size(), expected.size());
-  int shown = 0;
-  for (size_t i = 0; i < got.size() && shown < 5; ++i)
-    if (got[i] != expected[i]) {
-      ++shown;
-      ADD_FAILURE() << "byte " << i << ": got " << int(got[i]) << ", expected "
-                    << int(expected[i]);
-    }
-}
+using frames::ExpectSameBytes;
+using frames::NewHarness;
+using frames::Process;
 
 TEST(Element, LoadedFromBuildTree) {
   GstElementFactory* factory = gst_element_factory_find("histeq");
