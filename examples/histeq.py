@@ -4,8 +4,10 @@
     python3 examples/histeq.py [FRAMES]
 
 Runs a low-contrast test source through histeq, changes the `range` property
-while it plays, and reads each output frame's luma in an appsink to show the
-spread of values before and after. Needs python3-gi, gir1.2-gstreamer-1.0 and
+while it plays, reads each output frame's luma in an appsink to show the
+spread of values before and after, and reads the statistics histeq posts on
+the bus (post-messages=true): mean and standard deviation of the luma before
+and after, and the scene-cut decision. Needs python3-gi, gir1.2-gstreamer-1.0 and
 gir1.2-gst-plugins-base-1.0 (scripts/deps.sh installs them) and the plugin on
 GST_PLUGIN_PATH (e.g. GST_PLUGIN_PATH=build/gst).
 """
@@ -41,7 +43,7 @@ def main():
         # Short queues keep histeq only a frame or two ahead of this loop, so
         # a property change shows up soon in what we read.
         "t. ! queue max-size-buffers=1 ! appsink name=before sync=false max-buffers=1 "
-        "t. ! queue max-size-buffers=1 ! histeq name=eq ! "
+        "t. ! queue max-size-buffers=1 ! histeq name=eq post-messages=true smoothing=5 ! "
         "appsink name=after sync=false max-buffers=1")
     eq = pipeline.get_by_name("eq")
     if eq is None:
@@ -51,19 +53,38 @@ def main():
     before = pipeline.get_by_name("before")
     after = pipeline.get_by_name("after")
 
+    bus = pipeline.get_bus()
+    end = None  # the EOS or ERROR message, once it came
     pipeline.set_state(Gst.State.PLAYING)
     for i in range(frames):
         lo_in, hi_in = luma_span(before.emit("pull-sample"))
         lo_out, hi_out = luma_span(after.emit("pull-sample"))
         print(f"frame {i}: luma {lo_in}-{hi_in} -> {lo_out}-{hi_out}")
+        # histeq posts its message before it passes the frame on, so the
+        # message of every frame pulled so far is on the bus. (pop_filtered
+        # drops what it does not match, so EOS and ERROR are asked for too.)
+        while True:
+            msg = bus.pop_filtered(Gst.MessageType.ELEMENT | Gst.MessageType.EOS
+                                   | Gst.MessageType.ERROR)
+            if msg is None:
+                break
+            if msg.type != Gst.MessageType.ELEMENT:
+                end = msg
+                continue
+            s = msg.get_structure()
+            if s.get_name() != "histeq":
+                continue
+            print(f"  stats @{s.get_value('timestamp') / Gst.SECOND:.3f}s: "
+                  f"mean {s.get_value('mean-in'):.1f} -> {s.get_value('mean-out'):.1f}, "
+                  f"stddev {s.get_value('stddev-in'):.1f} -> {s.get_value('stddev-out'):.1f}, "
+                  f"scene-cut {s.get_value('scene-cut')}")
         if i == frames // 2:
             Gst.util_set_object_arg(eq, "range", "limited")
             # Takes effect from the next frame histeq processes; the frames
             # already queued behind it were equalized with range=full.
             print("range=limited set")
-    bus = pipeline.get_bus()
-    msg = bus.timed_pop_filtered(Gst.CLOCK_TIME_NONE,
-                                 Gst.MessageType.EOS | Gst.MessageType.ERROR)
+    msg = end or bus.timed_pop_filtered(Gst.CLOCK_TIME_NONE,
+                                        Gst.MessageType.EOS | Gst.MessageType.ERROR)
     pipeline.set_state(Gst.State.NULL)
     if msg.type == Gst.MessageType.ERROR:
         err, debug = msg.parse_error()

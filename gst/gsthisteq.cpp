@@ -20,6 +20,29 @@
  * bounds how much any value range may be stretched, and #GstHisteq:strength
  * blends the result with the original.
  *
+ * On video, equalizing every frame on its own makes the picture pump: a
+ * bright object entering the frame shifts the whole histogram and every other
+ * pixel jumps. With #GstHisteq:smoothing the mapping follows an exponential
+ * moving average of the frames' histograms instead (per tile in adaptive
+ * mode), and a scene cut (#GstHisteq:scene-threshold) restarts the average
+ * so the new shot is equalized correctly at once.
+ *
+ * ## Statistics
+ *
+ * With #GstHisteq:post-messages, an element message named `histeq` is
+ * posted for every frame, with the fields:
+ *
+ * * `timestamp` (#guint64): the buffer's presentation timestamp
+ * * `stream-time`, `running-time` (#guint64): of that timestamp
+ * * `mean-in`, `mean-out`, `stddev-in`, `stddev-out` (#gdouble): of the luma
+ *   (Y) samples before and after equalization, in code values
+ * * `scene-cut` (#gboolean): the frame started a new scene
+ * * `scene-distance` (#gdouble): its distance from the running average (the
+ *   largest difference of the normalised cumulative histograms), the value
+ *   #GstHisteq:scene-threshold is compared with
+ * * `histogram-in` (#GstValueArray of #guint): the 256-bin histogram of the
+ *   input luma
+ *
  * ## Example launch lines
  * |[
  * gst-launch-1.0 videotestsrc ! videobalance contrast=0.4 ! histeq ! videoconvert ! autovideosink
@@ -31,13 +54,36 @@
  * gst-launch-1.0 v4l2src ! videoconvert ! histeq mode=adaptive clip-limit=2 strength=0.8 ! videoconvert ! autovideosink
  * ]| Local contrast for a dim room (CLAHE), without the harshness of full
  * global equalization.
+ * |[
+ * gst-launch-1.0 v4l2src ! videoconvert ! histeq smoothing=15 ! videoconvert ! autovideosink
+ * ]| No pumping when someone walks into the picture.
  */
 
 #include "gsthisteq.h"
 
 #include <gst/video/video.h>
 
+#include "gsthisteqstats.h"
 #include "histeq/equalizer.h"
+
+/* The settings are guarded by the object lock. GLib's GMutex is a bare futex
+ * on Linux, invisible to ThreadSanitizer, so in a TSan build the lock also
+ * tells TSan what it orders; then TSan reports only real races. */
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define HISTEQ_TSAN 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__) || defined(HISTEQ_TSAN)
+#include <sanitizer/tsan_interface.h>
+#define SETTINGS_LOCK(self) \
+  G_STMT_START { GST_OBJECT_LOCK (self); __tsan_acquire (self); } G_STMT_END
+#define SETTINGS_UNLOCK(self) \
+  G_STMT_START { __tsan_release (self); GST_OBJECT_UNLOCK (self); } G_STMT_END
+#else
+#define SETTINGS_LOCK(self) GST_OBJECT_LOCK (self)
+#define SETTINGS_UNLOCK(self) GST_OBJECT_UNLOCK (self)
+#endif
 
 GST_DEBUG_CATEGORY_STATIC (gst_histeq_debug);
 #define GST_CAT_DEFAULT gst_histeq_debug
@@ -51,6 +97,9 @@ enum
   PROP_TILES_Y,
   PROP_STRENGTH,
   PROP_RANGE,
+  PROP_SMOOTHING,
+  PROP_SCENE_THRESHOLD,
+  PROP_POST_MESSAGES,
 };
 
 #define DEFAULT_PROP_MODE GST_HISTEQ_MODE_GLOBAL
@@ -60,6 +109,10 @@ enum
 #define MAX_PROP_TILES 64
 #define DEFAULT_PROP_STRENGTH 1.0
 #define DEFAULT_PROP_RANGE GST_HISTEQ_RANGE_AUTO
+#define DEFAULT_PROP_SMOOTHING 0
+#define MAX_PROP_SMOOTHING 300
+#define DEFAULT_PROP_SCENE_THRESHOLD 0.3
+#define DEFAULT_PROP_POST_MESSAGES FALSE
 
 #define HISTEQ_FORMATS \
   "{ GRAY8, I420, YV12, NV12, NV21, Y41B, Y42B, Y444, NV16, NV24, " \
@@ -75,6 +128,9 @@ struct GstHisteqSettings
   guint tiles_y = DEFAULT_PROP_TILES;
   double strength = DEFAULT_PROP_STRENGTH;
   GstHisteqRange range = DEFAULT_PROP_RANGE;
+  guint smoothing = DEFAULT_PROP_SMOOTHING;
+  double scene_threshold = DEFAULT_PROP_SCENE_THRESHOLD;
+  gboolean post_messages = DEFAULT_PROP_POST_MESSAGES;
 };
 
 struct GstHisteqPrivate
@@ -107,45 +163,6 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS,
     GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (HISTEQ_FORMATS)));
 
-GType
-gst_histeq_range_get_type (void)
-{
-  static gsize type = 0;
-  static const GEnumValue values[] = {
-    {GST_HISTEQ_RANGE_AUTO,
-        "Follow the caps: full for GRAY8 and 0-255 colorimetry, else limited",
-        "auto"},
-    {GST_HISTEQ_RANGE_FULL, "Full range: output spans 0-255", "full"},
-    {GST_HISTEQ_RANGE_LIMITED, "Limited range: output spans 16-235",
-        "limited"},
-    {0, NULL, NULL},
-  };
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstHisteqRange", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
-}
-
-GType
-gst_histeq_mode_get_type (void)
-{
-  static gsize type = 0;
-  static const GEnumValue values[] = {
-    {GST_HISTEQ_MODE_GLOBAL,
-        "Global: one mapping for the whole frame (cv::equalizeHist)", "global"},
-    {GST_HISTEQ_MODE_ADAPTIVE,
-        "Adaptive: contrast-limited, per tile, interpolated (CLAHE, "
-          "cv::createCLAHE)", "adaptive"},
-    {0, NULL, NULL},
-  };
-  if (g_once_init_enter (&type)) {
-    GType t = g_enum_register_static ("GstHisteqMode", values);
-    g_once_init_leave (&type, t);
-  }
-  return type;
-}
-
 static histeq::Range
 resolve_range (GstHisteqRange setting, bool caps_full_range)
 {
@@ -167,7 +184,7 @@ gst_histeq_set_property (GObject * object, guint prop_id,
   GstHisteq *self = GST_HISTEQ (object);
   GstHisteqSettings *s = &self->priv->settings;
 
-  GST_OBJECT_LOCK (self);
+  SETTINGS_LOCK (self);
   switch (prop_id) {
     case PROP_MODE:
       s->mode = (GstHisteqMode) g_value_get_enum (value);
@@ -187,11 +204,20 @@ gst_histeq_set_property (GObject * object, guint prop_id,
     case PROP_RANGE:
       s->range = (GstHisteqRange) g_value_get_enum (value);
       break;
+    case PROP_SMOOTHING:
+      s->smoothing = g_value_get_uint (value);
+      break;
+    case PROP_SCENE_THRESHOLD:
+      s->scene_threshold = g_value_get_double (value);
+      break;
+    case PROP_POST_MESSAGES:
+      s->post_messages = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
   }
-  GST_OBJECT_UNLOCK (self);
+  SETTINGS_UNLOCK (self);
 }
 
 static void
@@ -201,7 +227,7 @@ gst_histeq_get_property (GObject * object, guint prop_id, GValue * value,
   GstHisteq *self = GST_HISTEQ (object);
   const GstHisteqSettings *s = &self->priv->settings;
 
-  GST_OBJECT_LOCK (self);
+  SETTINGS_LOCK (self);
   switch (prop_id) {
     case PROP_MODE:
       g_value_set_enum (value, s->mode);
@@ -221,11 +247,20 @@ gst_histeq_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_RANGE:
       g_value_set_enum (value, s->range);
       break;
+    case PROP_SMOOTHING:
+      g_value_set_uint (value, s->smoothing);
+      break;
+    case PROP_SCENE_THRESHOLD:
+      g_value_set_double (value, s->scene_threshold);
+      break;
+    case PROP_POST_MESSAGES:
+      g_value_set_boolean (value, s->post_messages);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
   }
-  GST_OBJECT_UNLOCK (self);
+  SETTINGS_UNLOCK (self);
 }
 
 /* Controlled properties (strength) take their value for this buffer's
@@ -238,6 +273,27 @@ gst_histeq_before_transform (GstBaseTransform * trans, GstBuffer * buf)
 
   if (GST_CLOCK_TIME_IS_VALID (stream_time))
     gst_object_sync_values (GST_OBJECT (trans), stream_time);
+}
+
+/* READY->PAUSED: a new stream, no temporal state from an earlier one. */
+static gboolean
+gst_histeq_start (GstBaseTransform * trans)
+{
+  GST_HISTEQ (trans)->priv->equalizer.Reset ();
+  return TRUE;
+}
+
+/* After a flush (a seek) the next frame is not a continuation. Serialized
+ * with the buffers, so no frame is being processed meanwhile. */
+static gboolean
+gst_histeq_sink_event (GstBaseTransform * trans, GstEvent * event)
+{
+  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP) {
+    GST_DEBUG_OBJECT (trans, "flush: temporal state reset");
+    GST_HISTEQ (trans)->priv->equalizer.Reset ();
+  }
+  return GST_BASE_TRANSFORM_CLASS (gst_histeq_parent_class)->sink_event (trans,
+      event);
 }
 
 /* The default accepts what the pad templates allow; this only says why a
@@ -271,6 +327,8 @@ gst_histeq_set_info (GstVideoFilter * filter, GstCaps * incaps,
     range = GST_VIDEO_INFO_IS_GRAY (in_info) ? GST_VIDEO_COLOR_RANGE_0_255 :
         GST_VIDEO_COLOR_RANGE_16_235;
   self->priv->caps_full_range = range == GST_VIDEO_COLOR_RANGE_0_255;
+  /* New caps (size, format or range): a new start for the average. */
+  self->priv->equalizer.Reset ();
 
   GST_DEBUG_OBJECT (self, "negotiated %s %dx%d, luma pixel stride %d, "
       "%s range", GST_VIDEO_INFO_NAME (in_info), GST_VIDEO_INFO_WIDTH (in_info),
@@ -286,9 +344,9 @@ gst_histeq_transform_frame_ip (GstVideoFilter * filter, GstVideoFrame * frame)
   GstHisteq *self = GST_HISTEQ (filter);
   GstHisteqPrivate *priv = self->priv;
 
-  GST_OBJECT_LOCK (self);
+  SETTINGS_LOCK (self);
   const GstHisteqSettings s = priv->settings;
-  GST_OBJECT_UNLOCK (self);
+  SETTINGS_UNLOCK (self);
 
   histeq::Params params;
   params.mode = s.mode == GST_HISTEQ_MODE_ADAPTIVE ? histeq::Mode::kAdaptive :
@@ -298,18 +356,32 @@ gst_histeq_transform_frame_ip (GstVideoFilter * filter, GstVideoFrame * frame)
   params.tiles_y = (int) s.tiles_y;
   params.strength = s.strength;
   params.range = resolve_range (s.range, priv->caps_full_range);
+  params.smoothing = (int) s.smoothing;
+  params.scene_threshold = s.scene_threshold;
 
+  /* A discontinuity (lost frames, a new segment of a file) is no
+   * continuation of what came before. */
+  if (GST_BUFFER_IS_DISCONT (frame->buffer))
+    priv->equalizer.Reset ();
+
+  histeq::FrameReport report;
   const bool changed = priv->equalizer.Process (
       static_cast<uint8_t *> (GST_VIDEO_FRAME_COMP_DATA (frame,
               GST_VIDEO_COMP_Y)),
       GST_VIDEO_FRAME_COMP_STRIDE (frame, GST_VIDEO_COMP_Y),
       GST_VIDEO_FRAME_COMP_WIDTH (frame, GST_VIDEO_COMP_Y),
       GST_VIDEO_FRAME_COMP_HEIGHT (frame, GST_VIDEO_COMP_Y),
-      GST_VIDEO_FRAME_COMP_PSTRIDE (frame, GST_VIDEO_COMP_Y), params);
+      GST_VIDEO_FRAME_COMP_PSTRIDE (frame, GST_VIDEO_COMP_Y), params,
+      &report);
 
-  GST_LOG_OBJECT (self, "frame %" GST_TIME_FORMAT ": %s", GST_TIME_ARGS
-      (GST_BUFFER_PTS (frame->buffer)), changed ? "equalized" :
-      "left unchanged (flat frame or strength 0)");
+  GST_LOG_OBJECT (self, "frame %" GST_TIME_FORMAT ": %s, distance %.3f%s",
+      GST_TIME_ARGS (GST_BUFFER_PTS (frame->buffer)), changed ? "equalized" :
+      "left unchanged (flat frame or strength 0)", report.distance,
+      report.scene_cut ? ", scene cut" : "");
+  if (s.post_messages)
+    gst_element_post_message (GST_ELEMENT (self),
+        gst_histeq_stats_message (GST_OBJECT (self),
+            &GST_BASE_TRANSFORM (self)->segment, frame, report));
   return GST_FLOW_OK;
 }
 
@@ -372,6 +444,29 @@ gst_histeq_class_init (GstHisteqClass * klass)
           "mapping so it costs nothing per pixel", 0.0, 1.0,
           DEFAULT_PROP_STRENGTH,
           (GParamFlags) (flags | GST_PARAM_CONTROLLABLE)));
+  g_object_class_install_property (gobject_class, PROP_SMOOTHING,
+      g_param_spec_uint ("smoothing", "Temporal smoothing",
+          "Time constant, in frames, of the exponential moving average of the "
+          "frames' normalised luma histograms (per tile in adaptive mode) that "
+          "the mapping follows: each frame weighs 1 - exp(-1/smoothing). "
+          "Stops flicker and pumping on video. 0 = every frame on its own "
+          "(exactly OpenCV)", 0, MAX_PROP_SMOOTHING, DEFAULT_PROP_SMOOTHING,
+          flags));
+  g_object_class_install_property (gobject_class, PROP_SCENE_THRESHOLD,
+      g_param_spec_double ("scene-threshold", "Scene-cut threshold",
+          "A frame whose luma histogram differs from the running average by "
+          "more than this starts a new scene: the average restarts from it. "
+          "The distance is the largest difference between the two normalised "
+          "cumulative histograms (0 same, 1 disjoint; an object covering a "
+          "share f of the picture measures about f; cuts between shots "
+          "typically 0.25-0.75). 1 = never cut", 0.0, 1.0,
+          DEFAULT_PROP_SCENE_THRESHOLD, flags));
+  g_object_class_install_property (gobject_class, PROP_POST_MESSAGES,
+      g_param_spec_boolean ("post-messages", "Post messages",
+          "Post an element message named \"histeq\" per frame with the "
+          "frame's timestamps, the mean and standard deviation of the luma "
+          "before and after, the scene-cut decision and distance, and the "
+          "256-bin input histogram", DEFAULT_PROP_POST_MESSAGES, flags));
   g_object_class_install_property (gobject_class, PROP_RANGE,
       g_param_spec_enum ("range", "Range",
           "Range of the equalized luma: auto follows the caps' colorimetry "
@@ -391,6 +486,8 @@ gst_histeq_class_init (GstHisteqClass * klass)
   trans_class->accept_caps = GST_DEBUG_FUNCPTR (gst_histeq_accept_caps);
   trans_class->before_transform =
       GST_DEBUG_FUNCPTR (gst_histeq_before_transform);
+  trans_class->start = GST_DEBUG_FUNCPTR (gst_histeq_start);
+  trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_histeq_sink_event);
   trans_class->transform_ip_on_passthrough = FALSE;
   filter_class->set_info = GST_DEBUG_FUNCPTR (gst_histeq_set_info);
   filter_class->transform_frame_ip =

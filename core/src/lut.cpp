@@ -76,6 +76,72 @@ void BuildCdfLut8(const uint32_t hist[kBins8], uint64_t pixels,
   }
 }
 
+namespace {
+
+uint8_t Saturate8(double v) {
+  const long r = std::lround(v);
+  return static_cast<uint8_t>(r < 0 ? 0 : (r > 255 ? 255 : r));
+}
+
+}  // namespace
+
+bool BuildEqualizeLutSmoothed8(const double p[kBins8], uint64_t pixels,
+                               uint8_t lut[kBins8]) {
+  IdentityLut8(lut);
+  const double half = pixels > 0 ? 0.5 / static_cast<double>(pixels) : 0.5;
+  int i0 = 0;
+  while (i0 < kBins8 && p[i0] < half) ++i0;
+  if (i0 == kBins8 || p[i0] >= 1.0 - half) return false;
+  const double base = p[i0];
+  const double scale = 255.0 / (1.0 - base);
+  double cum = base;
+  lut[i0] = 0;
+  for (int v = i0 + 1; v < kBins8; ++v) {
+    cum += p[v];
+    lut[v] = Saturate8((cum - base) * scale);
+  }
+  return true;
+}
+
+void BuildCdfLutSmoothed8(const double p[kBins8], uint64_t pixels,
+                          uint32_t limit, uint8_t lut[kBins8]) {
+  const double n = static_cast<double>(pixels);
+  double counts[kBins8];
+  double excess = 0.0;
+  for (int v = 0; v < kBins8; ++v) {
+    counts[v] = p[v] * n;
+    if (limit > 0 && counts[v] > limit) {
+      excess += counts[v] - limit;
+      counts[v] = limit;
+    }
+  }
+  if (excess > 0.0) {
+    // An average of whole counts is whole only up to rounding (85.9999999):
+    // the batch and the step must see 86, or the remainder lands in other
+    // bins than OpenCV puts it.
+    constexpr double kWhole = 1e-6;
+    const double batch = std::floor(excess / kBins8 + kWhole / kBins8);
+    double residual = std::max(0.0, excess - batch * kBins8);
+    for (int v = 0; v < kBins8; ++v) counts[v] += batch;
+    // OpenCV's stepping for the remainder, on whole counts; the fraction of
+    // a count left over goes to the next bin in the same walk.
+    if (residual > kWhole) {
+      const int whole = static_cast<int>(std::floor(residual + kWhole));
+      const int step = whole > 0 ? std::max(kBins8 / whole, 1) : kBins8;
+      for (int v = 0; v < kBins8 && residual > 0.0; v += step) {
+        const double add = std::min(1.0, residual);
+        counts[v] += add;
+        residual -= add;
+      }
+    }
+  }
+  double cum = 0.0;
+  for (int v = 0; v < kBins8; ++v) {
+    cum += counts[v];
+    lut[v] = Saturate8(cum * 255.0 / n);
+  }
+}
+
 void BlendLutWithIdentity8(uint8_t lut[kBins8], double strength) {
   if (strength >= 1.0) return;
   const double s = strength > 0.0 ? strength : 0.0;

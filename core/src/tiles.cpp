@@ -30,7 +30,9 @@ int Reflect101(int p, int len) {
 }
 
 void TileHistogrammer8::Compute(const uint8_t* data, ptrdiff_t stride,
-                                int step, const TileGrid& g, uint32_t* hists) {
+                                int step, const TileGrid& g, uint32_t* hists,
+                                uint32_t* frame_hist) {
+  if (frame_hist) std::memset(frame_hist, 0, kBins8 * sizeof(*frame_hist));
   if (!(grid_ == g)) {
     grid_ = g;
     mirror_x_.resize(g.ext_width - g.width);
@@ -50,9 +52,12 @@ void TileHistogrammer8::Compute(const uint8_t* data, ptrdiff_t stride,
       const int y0 = ty * g.tile_height, y1 = y0 + g.tile_height;
       const int x_in = std::min(x1, g.width), y_in = std::min(y1, g.height);
       // The part inside the frame, then the mirrored columns and rows.
-      if (x0 < x_in && y0 < y_in)
+      if (x0 < x_in && y0 < y_in) {
         AccumulateHistogram8(data + y0 * stride + static_cast<ptrdiff_t>(x0) * step,
                              stride, x_in - x0, y_in - y0, step, hist);
+        if (frame_hist)
+          for (int v = 0; v < kBins8; ++v) frame_hist[v] += hist[v];
+      }
       for (int y = y0; y < y_in; ++y) {
         const uint8_t* row = data + y * stride;
         for (int x = std::max(x0, g.width); x < x1; ++x) ++hist[row[src_x(x) * step]];

@@ -20,7 +20,9 @@ struct ClaheParams {
 };
 
 // Holds the tile histograms, tables and geometry between frames: a stream of
-// frames of one size and grid allocates only on the first.
+// frames of one size and grid allocates only on the first. Apply() does the
+// whole equalization; the stages are public so that temporal smoothing can
+// work on the tile histograms between them.
 class Clahe8 {
  public:
   // Per tile: histogram (mirrored past the edges as OpenCV), clip at the
@@ -32,7 +34,22 @@ class Clahe8 {
              int pixel_step, const ClaheParams& params, Range range = Range::kFull,
              double strength = 1.0);
 
+  // Stage 1: the tile histograms of the plane for `grid`, and the frame's
+  // own histogram into `frame_hist` when given.
+  void ComputeHistograms(const uint8_t* data, ptrdiff_t stride, int pixel_step,
+                         const TileGrid& grid, uint32_t* frame_hist = nullptr);
+  const uint32_t* tile_histograms() const { return hists_.data(); }
+  // Stage 2: the tile tables, from the stage 1 histograms (exactly as
+  // OpenCV) or from normalised distributions (grid.tiles() x kBins8 doubles,
+  // e.g. temporally averaged ones; see BuildCdfLutSmoothed8).
+  void BuildLuts(double clip_limit, Range range, double strength);
+  void BuildLutsFromDistributions(const double* distributions, double clip_limit,
+                                  Range range, double strength);
+  // Stage 3: the plane through the tables, interpolated.
+  void Interpolate(uint8_t* data, ptrdiff_t stride, int pixel_step);
+
  private:
+  TileGrid grid_;
   TileHistogrammer8 histogrammer_;
   TileInterpolator8 interpolator_;
   std::vector<uint32_t> hists_;

@@ -8,6 +8,7 @@
 
 #include "histeq/clahe.h"
 #include "histeq/lut.h"
+#include "histeq/temporal.h"
 
 namespace histeq {
 
@@ -29,19 +30,50 @@ struct Params {
   int tiles_x = 8, tiles_y = 8;  // adaptive mode only
   double strength = 1.0;         // 0 (identity) .. 1 (full equalization)
   Range range = Range::kFull;
+  // Temporal smoothing: the time constant, in frames, of the moving average
+  // of histograms the mapping follows (see HistogramSmoother); 0 = every
+  // frame on its own, exactly as cv::equalizeHist / cv::CLAHE.
+  int smoothing = 0;
+  // HistogramDistance above which a frame is a scene cut and the average
+  // restarts from it; 1 never cuts.
+  double scene_threshold = 0.3;
 };
 
-// Keeps what an equalization needs between frames (CLAHE's buffers), so a
-// stream of same-sized frames allocates only on the first.
+// What happened to one frame.
+struct FrameReport {
+  bool changed = false;    // the plane was written
+  bool scene_cut = false;  // a scene cut restarted the temporal average
+  double distance = 0.0;   // HistogramDistance from the running average
+  // The histogram of the input plane (valid until the next Process).
+  const uint32_t* histogram_in = nullptr;
+  uint64_t pixels = 0;
+};
+
+// Keeps what an equalization needs between frames: CLAHE's buffers and the
+// temporal state. A stream of same-sized frames allocates only on the first.
 class Equalizer8 {
  public:
   // Equalizes the plane in place. Returns false when it was left unchanged
-  // (strength 0, or a flat frame in plain global mode).
+  // (strength 0, or a flat frame in plain global mode). Frames that start
+  // the temporal state afresh (the first, after Reset(), a scene cut, a
+  // change of mode or tile grid) are equalized on their own histogram
+  // exactly as with smoothing 0; the others from the averaged histograms,
+  // in double precision.
   bool Process(uint8_t* data, ptrdiff_t stride, int width, int height,
-               int pixel_step, const Params& params);
+               int pixel_step, const Params& params, FrameReport* report = nullptr);
+
+  // Forgets the temporal state: the next frame starts afresh.
+  void Reset() { smoother_.Reset(); }
 
  private:
+  bool ProcessGlobal(uint8_t* data, ptrdiff_t stride, int width, int height,
+                     int pixel_step, const Params& params, bool exact);
+
   Clahe8 clahe_;
+  HistogramSmoother smoother_;
+  uint32_t frame_hist_[kBins8] = {};
+  bool last_adaptive_ = false;
+  TileGrid last_grid_;
 };
 
 }  // namespace histeq

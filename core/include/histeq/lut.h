@@ -60,6 +60,26 @@ void BuildCdfLut8(const uint32_t hist[kBins8], uint64_t pixels,
 // identity.
 void BlendLutWithIdentity8(uint8_t lut[kBins8], double strength);
 
+// Tables from a normalised distribution p (sum 1) rather than counts, for
+// temporally averaged histograms; computed in double.
+//
+// The equalizeHist table of a frame of `pixels` samples: i0 = the lowest v
+// holding at least half a sample (p[v] * pixels >= 0.5); when it holds all
+// but half a sample the table is the identity (flat) and false is returned;
+// otherwise lut[v] = round(255 * (P(v) - P(i0)) / (1 - P(i0))), P the
+// cumulative distribution. On a distribution of whole counts this is
+// BuildEqualizeLut8 up to float rounding (+-1).
+bool BuildEqualizeLutSmoothed8(const double p[kBins8], uint64_t pixels,
+                               uint8_t lut[kBins8]);
+// The CLAHE table of a region of `pixels` samples: the counts p * pixels
+// clipped at `limit` counts (0: none) and the excess handed out exactly as
+// ClipHistogram8 does (whole counts to every bin, the remainder one count at
+// a time to bins 0, step, 2 step, ...), then lut[v] = round(255 * C(v) /
+// pixels). On whole counts this is ClipHistogram8 + BuildCdfLut8 up to
+// float rounding (+-1).
+void BuildCdfLutSmoothed8(const double p[kBins8], uint64_t pixels,
+                          uint32_t limit, uint8_t lut[kBins8]);
+
 // Maps a full-range equalization table to what is applied: compressed to
 // [16, 235] for Range::kLimited, then blended with the identity by strength.
 void FinishLut8(uint8_t lut[kBins8], Range range, double strength);

@@ -42,9 +42,12 @@ int Reflect101(int p, int len);
 class TileHistogrammer8 {
  public:
   // Writes grid.tiles() histograms of kBins8 counts, tile (tx, ty) at
-  // hists + (ty * tiles_x + tx) * kBins8.
+  // hists + (ty * tiles_x + tx) * kBins8. When `frame_hist` is given, it
+  // receives the histogram of the frame itself (the tiles' parts inside the
+  // frame, which cover it exactly once), at no extra pass.
   void Compute(const uint8_t* data, ptrdiff_t stride, int pixel_step,
-               const TileGrid& grid, uint32_t* hists);
+               const TileGrid& grid, uint32_t* hists,
+               uint32_t* frame_hist = nullptr);
 
  private:
   TileGrid grid_;

@@ -1,0 +1,22 @@
+#include "histeq/stats.h"
+
+#include <cmath>
+
+namespace histeq {
+
+PlaneStats StatsFromHistogram8(const uint32_t hist[kBins8]) {
+  double n = 0.0, sum = 0.0;
+  for (int v = 0; v < kBins8; ++v) {
+    n += hist[v];
+    sum += static_cast<double>(hist[v]) * v;
+  }
+  PlaneStats s;
+  if (n == 0.0) return s;
+  s.mean = sum / n;
+  double var = 0.0;
+  for (int v = 0; v < kBins8; ++v) var += hist[v] * (v - s.mean) * (v - s.mean);
+  s.stddev = std::sqrt(var / n);
+  return s;
+}
+
+}  // namespace histeq

@@ -1,0 +1,230 @@
+// Temporal smoothing: the moving average, scene cuts, resets, and the
+// double-precision tables against the exact ones.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <random>
+
+#include "histeq/equalizer.h"
+#include "histeq/lut.h"
+#include "histeq/temporal.h"
+#include "images.h"
+#include "reference.h"
+
+namespace {
+
+using testimg::Image;
+
+// The exact per-frame result for `img` (smoothing 0).
+Image PerFrame(const Image& img, const histeq::Params& p) {
+  histeq::Params q = p;
+  q.smoothing = 0;
+  Image out = img;
+  histeq::Equalizer8 eq;
+  eq.Process(out.pixels.data(), out.width, out.width, out.height, 1, q);
+  return out;
+}
+
+Image Feed(histeq::Equalizer8& eq, const Image& img, const histeq::Params& p,
+          histeq::FrameReport* report = nullptr) {
+  Image out = img;
+  eq.Process(out.pixels.data(), out.width, out.width, out.height, 1, p, report);
+  return out;
+}
+
+int MaxAbsDiff(const Image& a, const Image& b) {
+  int m = 0;
+  for (size_t i = 0; i < a.pixels.size(); ++i)
+    m = std::max(m, std::abs(int(a.pixels[i]) - int(b.pixels[i])));
+  return m;
+}
+
+histeq::Params Smoothed(histeq::Mode mode, int frames) {
+  histeq::Params p;
+  p.mode = mode;
+  p.smoothing = frames;
+  return p;
+}
+
+TEST(Temporal, WeightFromTimeConstant) {
+  EXPECT_EQ(histeq::SmoothingWeight(0), 1.0);
+  EXPECT_NEAR(histeq::SmoothingWeight(1), 1.0 - std::exp(-1.0), 1e-12);
+  EXPECT_NEAR(histeq::SmoothingWeight(10), 0.09516258, 1e-8);
+}
+
+TEST(Temporal, DistanceIsLargestCdfGap) {
+  std::array<uint32_t, 256> a{};
+  std::array<double, 256> b{};
+  a[10] = 100;
+  b[10] = 1.0;
+  EXPECT_DOUBLE_EQ(histeq::HistogramDistance(a.data(), 100, b.data()), 0.0);
+  b[10] = 0.0;
+  b[200] = 1.0;
+  EXPECT_DOUBLE_EQ(histeq::HistogramDistance(a.data(), 100, b.data()), 1.0);
+  // A fifth of the samples moved from 10 to 200.
+  a[10] = 80;
+  a[200] = 20;
+  b[10] = 1.0;
+  b[200] = 0.0;
+  EXPECT_NEAR(histeq::HistogramDistance(a.data(), 100, b.data()), 0.2, 1e-12);
+}
+
+TEST(Temporal, SmoothingZeroIsExactEveryFrame) {
+  for (auto mode : {histeq::Mode::kGlobal, histeq::Mode::kAdaptive}) {
+    histeq::Equalizer8 eq;
+    const histeq::Params p = Smoothed(mode, 0);
+    for (uint32_t seed = 1; seed <= 5; ++seed) {
+      const Image img = testimg::MakeScene(96, 64, seed);
+      EXPECT_EQ(Feed(eq, img, p).pixels, PerFrame(img, p).pixels) << seed;
+    }
+  }
+}
+
+TEST(Temporal, FirstFrameIsExact) {
+  for (auto mode : {histeq::Mode::kGlobal, histeq::Mode::kAdaptive}) {
+    histeq::Equalizer8 eq;
+    const Image img = testimg::LoadTestPhotoLuma("camera.pgm");
+    const histeq::Params p = Smoothed(mode, 10);
+    EXPECT_EQ(Feed(eq, img, p).pixels, PerFrame(img, p).pixels);
+  }
+}
+
+TEST(Temporal, StaticSceneStaysWithinOneOfPerFrame) {
+  for (auto mode : {histeq::Mode::kGlobal, histeq::Mode::kAdaptive}) {
+    for (double clip : {0.0, 3.0}) {
+      histeq::Equalizer8 eq;
+      histeq::Params p = Smoothed(mode, 10);
+      p.clip_limit = clip;
+      const Image img = testimg::LoadTestPhotoLuma("chelsea.ppm");
+      const Image exact = PerFrame(img, p);
+      for (int i = 0; i < 30; ++i)
+        ASSERT_LE(MaxAbsDiff(Feed(eq, img, p), exact), 1)
+            << "frame " << i << (mode == histeq::Mode::kAdaptive ? " adaptive" : " global")
+            << " clip " << clip;
+    }
+  }
+}
+
+TEST(Temporal, AverageFollowsSlowly) {
+  // Scene A for a while, then B with cuts disabled: the mapping moves from
+  // A's towards B's over about `smoothing` frames, never jumping.
+  const Image a = testimg::MakeScene(128, 96, 1);
+  Image b = a;
+  for (auto& v : b.pixels) v = static_cast<uint8_t>(std::min(255, v + 40));
+  histeq::Equalizer8 eq;
+  histeq::Params p = Smoothed(histeq::Mode::kGlobal, 10);
+  p.scene_threshold = 1.0;
+  for (int i = 0; i < 20; ++i) Feed(eq, a, p);
+  const Image exact_b = PerFrame(b, p);
+  int previous = MaxAbsDiff(Feed(eq, b, p), exact_b);
+  EXPECT_GT(previous, 10);  // not there at once
+  for (int i = 0; i < 60; ++i) {
+    const int d = MaxAbsDiff(Feed(eq, b, p), exact_b);
+    EXPECT_LE(d, previous + 1) << "frame " << i;
+    previous = d;
+  }
+  EXPECT_LE(previous, 1);  // and there after 6 time constants
+}
+
+TEST(Temporal, SceneCutRestartsAtOnce) {
+  for (auto mode : {histeq::Mode::kGlobal, histeq::Mode::kAdaptive}) {
+    const Image a = testimg::LoadTestPhotoLuma("camera.pgm");
+    const Image b = testimg::LoadTestPhotoLuma("coffee.ppm");
+    const Image b_crop = [&] {
+      Image c;
+      c.width = a.width;
+      c.height = a.height;
+      for (int y = 0; y < a.height; ++y)
+        for (int x = 0; x < a.width; ++x) c.pixels.push_back(b.at(x % b.width, y % b.height));
+      return c;
+    }();
+    histeq::Equalizer8 eq;
+    const histeq::Params p = Smoothed(mode, 15);
+    histeq::FrameReport r;
+    for (int i = 0; i < 10; ++i) {
+      Feed(eq, a, p, &r);
+      EXPECT_FALSE(r.scene_cut);
+    }
+    EXPECT_EQ(Feed(eq, b_crop, p, &r).pixels, PerFrame(b_crop, p).pixels);
+    EXPECT_TRUE(r.scene_cut);
+    EXPECT_GT(r.distance, p.scene_threshold);
+  }
+}
+
+TEST(Temporal, ResetAndGridChangeStartAfresh) {
+  const Image a = testimg::MakeScene(120, 80, 3);
+  Image b = a;
+  for (auto& v : b.pixels) v = static_cast<uint8_t>(v / 2);
+  histeq::Params p = Smoothed(histeq::Mode::kAdaptive, 20);
+  p.scene_threshold = 1.0;  // only the reset may restart
+  histeq::Equalizer8 eq;
+  for (int i = 0; i < 5; ++i) Feed(eq, a, p);
+  EXPECT_NE(Feed(eq, b, p).pixels, PerFrame(b, p).pixels);  // averaging
+  eq.Reset();
+  EXPECT_EQ(Feed(eq, b, p).pixels, PerFrame(b, p).pixels);
+  for (int i = 0; i < 5; ++i) Feed(eq, a, p);
+  p.tiles_x = 4;  // a new grid: the old tiles' averages mean nothing
+  EXPECT_EQ(Feed(eq, b, p).pixels, PerFrame(b, p).pixels);
+  for (int i = 0; i < 5; ++i) Feed(eq, a, p);
+  p.mode = histeq::Mode::kGlobal;
+  EXPECT_EQ(Feed(eq, b, p).pixels, PerFrame(b, p).pixels);
+}
+
+TEST(Temporal, ReportsInputHistogram) {
+  const Image img = testimg::MakeNoise(50, 30, 2);
+  for (auto mode : {histeq::Mode::kGlobal, histeq::Mode::kAdaptive}) {
+    histeq::Equalizer8 eq;
+    histeq::FrameReport r;
+    Feed(eq, img, Smoothed(mode, 5), &r);
+    ASSERT_NE(r.histogram_in, nullptr);
+    std::array<uint32_t, 256> expect{};
+    for (uint8_t v : img.pixels) ++expect[v];
+    for (int v = 0; v < 256; ++v) ASSERT_EQ(r.histogram_in[v], expect[v]) << v;
+    EXPECT_EQ(r.pixels, 1500u);
+  }
+}
+
+TEST(SmoothedLut, EqualizeMatchesExactWithinOne) {
+  std::mt19937 rng(5);
+  for (int trial = 0; trial < 200; ++trial) {
+    std::array<uint32_t, 256> h{};
+    const int lo = static_cast<int>(rng() % 200), span = 1 + static_cast<int>(rng() % 56);
+    uint64_t n = 0;
+    for (int k = 0; k < 1000; ++k) {
+      ++h[lo + rng() % span];
+      ++n;
+    }
+    std::array<double, 256> p{};
+    for (int v = 0; v < 256; ++v) p[v] = h[v] / static_cast<double>(n);
+    std::array<uint8_t, 256> exact{}, smooth{};
+    const bool e = histeq::BuildEqualizeLut8(h.data(), exact.data());
+    const bool s = histeq::BuildEqualizeLutSmoothed8(p.data(), n, smooth.data());
+    ASSERT_EQ(e, s);
+    for (int v = 0; v < 256; ++v) {
+      if (h[v]) {
+        ASSERT_LE(std::abs(exact[v] - smooth[v]), 1) << trial << " " << v;
+      }
+    }
+  }
+}
+
+TEST(SmoothedLut, ClippedCdfMatchesExactWithinOne) {
+  const Image img = testimg::MakeScene(64, 64, 2);
+  std::array<uint32_t, 256> h{};
+  for (uint8_t v : img.pixels) ++h[v];
+  for (double clip : {1.0, 2.0, 4.0}) {
+    const uint32_t limit = histeq::ClipLimitCount8(clip, 4096);
+    std::array<double, 256> p{};
+    for (int v = 0; v < 256; ++v) p[v] = h[v] / 4096.0;
+    std::array<uint32_t, 256> clipped = h;
+    histeq::ClipHistogram8(clipped.data(), limit);
+    std::array<uint8_t, 256> exact{}, smooth{};
+    histeq::BuildCdfLut8(clipped.data(), 4096, exact.data());
+    histeq::BuildCdfLutSmoothed8(p.data(), 4096, limit, smooth.data());
+    for (int v = 0; v < 256; ++v) ASSERT_LE(std::abs(exact[v] - smooth[v]), 1) << clip << " " << v;
+  }
+}
+
+}  // namespace
