@@ -24,4 +24,13 @@ void ApplyLut8(uint8_t* data, ptrdiff_t stride, int width, int height,
     ApplyRows<0>(data, stride, width, height, pixel_step, lut);
 }
 
+void ApplyLutWide(uint8_t* data, ptrdiff_t stride, int width, int height,
+                  int step, const SampleFormat& format, const uint16_t* lut) {
+  const WideCodec codec(format);
+  for (int y = 0; y < height; ++y) {
+    uint8_t* p = data + y * stride;
+    for (int x = 0; x < width; ++x, p += step) codec.Write(p, lut[codec.Read(p)]);
+  }
+}
+
 }  // namespace histeq

@@ -5,8 +5,9 @@
 
 namespace histeq {
 
-bool Equalizer8::Process(uint8_t* data, ptrdiff_t stride, int width, int height,
-                         int step, const Params& p, FrameReport* report) {
+bool Equalizer::Process(uint8_t* data, ptrdiff_t stride, int width, int height,
+                        int step, const SampleFormat& format, const Params& p,
+                        FrameReport* report) {
   FrameReport local;
   FrameReport& r = report ? *report : local;
   r = FrameReport();
@@ -14,66 +15,78 @@ bool Equalizer8::Process(uint8_t* data, ptrdiff_t stride, int width, int height,
 
   // 1. Histograms: the frame's, and the tiles' in adaptive mode.
   const bool adaptive = p.mode == Mode::kAdaptive;
+  const bool wide = format.depth > 8;
+  const int bins = format.bins();
   const uint64_t pixels = static_cast<uint64_t>(width) * height;
+  frame_hist_.resize(static_cast<size_t>(bins));
   TileGrid grid;
   if (adaptive) {
     grid = TileGrid::Make(width, height, p.tiles_x, p.tiles_y);
-    clahe_.ComputeHistograms(data, stride, step, grid, frame_hist_);
+    clahe_.ComputeHistograms(data, stride, step, format, grid, frame_hist_.data());
+  } else if (wide) {
+    HistogramWide(data, stride, width, height, step, format, frame_hist_.data());
   } else {
-    Histogram8(data, stride, width, height, step, frame_hist_);
+    Histogram8(data, stride, width, height, step, frame_hist_.data());
   }
-  r.histogram_in = frame_hist_;
+  r.histogram_in = frame_hist_.data();
+  r.bins = bins;
   r.pixels = pixels;
 
-  // 2. Temporal state. A new mode or grid is a fresh start, like a cut.
+  // 2. Temporal state. A new mode or grid is a fresh start, like a cut (and
+  // so is a new depth: the smoother sees the number of bins change).
   if (adaptive != last_adaptive_ || !(grid == last_grid_)) smoother_.Reset();
   last_adaptive_ = adaptive;
   last_grid_ = grid;
   const SmoothingStep s =
-      adaptive ? smoother_.Update(frame_hist_, pixels, clahe_.tile_histograms(), grid.tiles(),
-                                  grid.tile_pixels(), p.smoothing, p.scene_threshold)
-               : smoother_.Update(frame_hist_, pixels, frame_hist_, 1, pixels, p.smoothing,
-                                  p.scene_threshold);
+      adaptive ? smoother_.Update(frame_hist_.data(), pixels, clahe_.tile_histograms(),
+                                  grid.tiles(), grid.tile_pixels(), p.smoothing,
+                                  p.scene_threshold, bins)
+               : smoother_.Update(frame_hist_.data(), pixels, frame_hist_.data(), 1, pixels,
+                                  p.smoothing, p.scene_threshold, bins);
   r.scene_cut = s.scene_cut;
   r.distance = s.distance;
   const bool exact = p.smoothing <= 0 || s.fresh;
 
   // 3. Tables and their application.
   if (!(p.strength > 0.0)) return false;
-  if (!adaptive) {
-    r.changed = ProcessGlobal(data, stride, width, height, step, p, exact);
-    return r.changed;
+  if (adaptive) {
+    const double clip = p.clip_limit > 0.0 ? p.clip_limit : kDefaultAdaptiveClipLimit;
+    if (exact)
+      clahe_.BuildLuts(clip, p.range, p.strength);
+    else
+      clahe_.BuildLutsFromDistributions(smoother_.regions(), clip, p.range, p.strength);
+    clahe_.Interpolate(data, stride, step);
+  } else if (wide) {
+    lut16_.resize(static_cast<size_t>(bins));
+    if (!BuildGlobalLut(format, pixels, p, exact, lut16_.data())) return false;
+    ApplyLutWide(data, stride, width, height, step, format, lut16_.data());
+  } else {
+    lut8_.resize(kBins8);
+    if (!BuildGlobalLut(format, pixels, p, exact, lut8_.data())) return false;
+    ApplyLut8(data, stride, width, height, step, lut8_.data());
   }
-  const double clip = p.clip_limit > 0.0 ? p.clip_limit : kDefaultAdaptiveClipLimit;
-  if (exact)
-    clahe_.BuildLuts(clip, p.range, p.strength);
-  else
-    clahe_.BuildLutsFromDistributions(smoother_.regions(), clip, p.range, p.strength);
-  clahe_.Interpolate(data, stride, step);
   r.changed = true;
   return true;
 }
 
-bool Equalizer8::ProcessGlobal(uint8_t* data, ptrdiff_t stride, int width, int height,
-                               int step, const Params& p, bool exact) {
-  const uint64_t pixels = static_cast<uint64_t>(width) * height;
-  uint8_t lut[kBins8];
+template <typename T>
+bool Equalizer::BuildGlobalLut(const SampleFormat& format, uint64_t pixels, const Params& p,
+                               bool exact, T* lut) {
+  const int bins = format.bins();
   if (p.clip_limit > 0.0) {
-    const uint32_t limit = ClipLimitCount8(p.clip_limit, pixels);
+    const uint32_t limit = ClipLimitCount(p.clip_limit, pixels, bins);
     if (exact) {
-      uint32_t hist[kBins8];
-      for (int v = 0; v < kBins8; ++v) hist[v] = frame_hist_[v];
-      ClipHistogram8(hist, limit);
-      BuildCdfLut8(hist, pixels, lut);
+      scratch_hist_.assign(frame_hist_.begin(), frame_hist_.end());
+      ClipHistogram(scratch_hist_.data(), bins, limit);
+      BuildCdfLut(scratch_hist_.data(), bins, pixels, lut);
     } else {
-      BuildCdfLutSmoothed8(smoother_.regions(), pixels, limit, lut);
+      BuildCdfLutSmoothed(smoother_.regions(), bins, pixels, limit, lut);
     }
-  } else if (exact ? !BuildEqualizeLut8(frame_hist_, lut)
-                   : !BuildEqualizeLutSmoothed8(smoother_.regions(), pixels, lut)) {
+  } else if (exact ? !BuildEqualizeLut(frame_hist_.data(), bins, lut)
+                   : !BuildEqualizeLutSmoothed(smoother_.regions(), bins, pixels, lut)) {
     return false;  // flat: cv::equalizeHist leaves it as it is
   }
-  FinishLut8(lut, p.range, p.strength);
-  ApplyLut8(data, stride, width, height, step, lut);
+  FinishLut(lut, bins, p.range, p.strength);
   return true;
 }
 

@@ -53,4 +53,20 @@ void Histogram8(const uint8_t* data, ptrdiff_t stride, int width, int height,
   AccumulateHistogram8(data, stride, width, height, pixel_step, hist);
 }
 
+void AccumulateHistogramWide(const uint8_t* data, ptrdiff_t stride, int width,
+                             int height, int step, const SampleFormat& format,
+                             uint32_t* hist) {
+  const WideCodec codec(format);
+  for (int y = 0; y < height; ++y) {
+    const uint8_t* p = data + y * stride;
+    for (int x = 0; x < width; ++x, p += step) ++hist[codec.Read(p)];
+  }
+}
+
+void HistogramWide(const uint8_t* data, ptrdiff_t stride, int width, int height,
+                   int step, const SampleFormat& format, uint32_t* hist) {
+  std::memset(hist, 0, static_cast<size_t>(format.bins()) * sizeof(hist[0]));
+  AccumulateHistogramWide(data, stride, width, height, step, format, hist);
+}
+
 }  // namespace histeq

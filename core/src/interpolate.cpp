@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "histeq/sample.h"
 #include "round.h"
 
 #if defined(__SSE2__) || defined(_M_X64)
@@ -131,6 +132,46 @@ void TileInterpolator8::Apply(uint8_t* data, ptrdiff_t stride, int step,
     else
       InterpolateRow<0>(row, g.width, step, span_.data(), a_.data(), a1_.data(), quads_.data(), b1,
                         b);
+  }
+}
+
+void TileInterpolatorWide::Apply(uint8_t* data, ptrdiff_t stride, int step,
+                                 const SampleFormat& format, const TileGrid& g,
+                                 const uint16_t* luts) {
+  const int bins = format.bins();
+  if (!(grid_ == g) || bins != bins_) {
+    grid_ = g;
+    bins_ = bins;
+    lut1_.resize(g.width);
+    lut2_.resize(g.width);
+    a_.resize(g.width);
+    a1_.resize(g.width);
+    const float inv_tw = 1.0f / static_cast<float>(g.tile_width);
+    for (int x = 0; x < g.width; ++x) {
+      const Split sp = SplitAt(x, inv_tw);
+      lut1_[x] = std::max(sp.first, 0) * bins;
+      lut2_[x] = std::min(sp.first + 1, g.tiles_x - 1) * bins;
+      a_[x] = sp.a;
+      a1_[x] = 1.0f - sp.a;
+    }
+  }
+  const WideCodec codec(format);
+  const int max_value = format.max_value();
+  const float inv_th = 1.0f / static_cast<float>(g.tile_height);
+  const size_t row_of_tables = static_cast<size_t>(g.tiles_x) * bins;
+  for (int y = 0; y < g.height; ++y) {
+    const Split sp = SplitAt(y, inv_th);
+    const float b = sp.a, b1 = 1.0f - sp.a;
+    const uint16_t* top = luts + std::max(sp.first, 0) * row_of_tables;
+    const uint16_t* bottom = luts + std::min(sp.first + 1, g.tiles_y - 1) * row_of_tables;
+    uint8_t* p = data + y * stride;
+    for (int x = 0; x < g.width; ++x, p += step) {
+      const uint32_t v = codec.Read(p);
+      const float res = (top[lut1_[x] + v] * a1_[x] + top[lut2_[x] + v] * a_[x]) * b1 +
+                        (bottom[lut1_[x] + v] * a1_[x] + bottom[lut2_[x] + v] * a_[x]) * b;
+      const int r = RoundHalfEven(res);
+      codec.Write(p, static_cast<uint32_t>(r < 0 ? 0 : (r > max_value ? max_value : r)));
+    }
   }
 }
 

@@ -6,14 +6,32 @@
 #include "round.h"
 
 namespace histeq {
-void IdentityLut8(uint8_t lut[kBins8]) {
-  for (int v = 0; v < kBins8; ++v) lut[v] = static_cast<uint8_t>(v);
+namespace {
+
+template <typename T>
+T SaturateRound(float v, int max_value) {
+  const int r = RoundHalfEven(v);
+  return static_cast<T>(r < 0 ? 0 : (r > max_value ? max_value : r));
 }
 
-bool BuildEqualizeLut8(const uint32_t hist[kBins8], uint8_t lut[kBins8]) {
-  IdentityLut8(lut);
+template <typename T>
+T Saturate(double v, int max_value) {
+  const long r = std::lround(v);
+  return static_cast<T>(r < 0 ? 0 : (r > max_value ? max_value : r));
+}
+
+}  // namespace
+
+template <typename T>
+void IdentityLut(T* lut, int bins) {
+  for (int v = 0; v < bins; ++v) lut[v] = static_cast<T>(v);
+}
+
+template <typename T>
+bool BuildEqualizeLut(const uint32_t* hist, int bins, T* lut) {
+  IdentityLut(lut, bins);
   uint64_t total = 0;
-  for (int v = 0; v < kBins8; ++v) total += hist[v];
+  for (int v = 0; v < bins; ++v) total += hist[v];
   if (total == 0) return false;
 
   int i = 0;
@@ -21,141 +39,180 @@ bool BuildEqualizeLut8(const uint32_t hist[kBins8], uint8_t lut[kBins8]) {
   if (hist[i] == total) return false;
 
   // The same float operations, in the same order, as cv::equalizeHist.
-  const float scale = 255.0f / static_cast<float>(total - hist[i]);
+  const int max_value = bins - 1;
+  const float scale = static_cast<float>(max_value) / static_cast<float>(total - hist[i]);
   uint64_t sum = 0;
   lut[i++] = 0;
-  for (; i < kBins8; ++i) {
+  for (; i < bins; ++i) {
     sum += hist[i];
-    lut[i] = SaturateRound8(static_cast<float>(sum) * scale);
+    lut[i] = SaturateRound<T>(static_cast<float>(sum) * scale, max_value);
   }
   return true;
 }
 
-void CompressLutToLimitedRange8(uint8_t lut[kBins8]) {
-  for (int v = 0; v < kBins8; ++v)
-    lut[v] = static_cast<uint8_t>(16 + (lut[v] * 219 * 2 + 255) / 510);
+template <typename T>
+void CompressLutToLimitedRange(T* lut, int bins) {
+  const uint64_t max_value = static_cast<uint64_t>(bins - 1);
+  const uint64_t lo = 16u * static_cast<uint64_t>(bins) / 256;
+  const uint64_t span = 219u * static_cast<uint64_t>(bins) / 256;
+  for (int v = 0; v < bins; ++v)
+    lut[v] = static_cast<T>(lo + (lut[v] * span * 2 + max_value) / (2 * max_value));
 }
 
-uint32_t ClipLimitCount8(double clip, uint64_t pixels) {
+uint32_t ClipLimitCount(double clip, uint64_t pixels, int bins) {
   if (!(clip > 0.0)) return 0;
-  const double limit = clip * static_cast<double>(pixels) / kBins8;
+  const double limit = clip * static_cast<double>(pixels) / bins;
   if (limit >= 4294967295.0) return UINT32_MAX;
   return limit < 1.0 ? 1u : static_cast<uint32_t>(limit);
 }
 
-void ClipHistogram8(uint32_t hist[kBins8], uint32_t limit) {
+void ClipHistogram(uint32_t* hist, int bins, uint32_t limit) {
   uint64_t clipped = 0;
-  for (int v = 0; v < kBins8; ++v) {
+  for (int v = 0; v < bins; ++v) {
     if (hist[v] > limit) {
       clipped += hist[v] - limit;
       hist[v] = limit;
     }
   }
-  const uint32_t batch = static_cast<uint32_t>(clipped / kBins8);
-  uint32_t residual = static_cast<uint32_t>(clipped % kBins8);
-  for (int v = 0; v < kBins8; ++v) hist[v] += batch;
+  const uint32_t batch = static_cast<uint32_t>(clipped / static_cast<uint64_t>(bins));
+  uint32_t residual = static_cast<uint32_t>(clipped % static_cast<uint64_t>(bins));
+  for (int v = 0; v < bins; ++v) hist[v] += batch;
   if (residual != 0) {
-    const uint32_t step = std::max<uint32_t>(kBins8 / residual, 1);
-    for (uint32_t v = 0; v < kBins8 && residual > 0; v += step, --residual)
+    const uint32_t step = std::max<uint32_t>(static_cast<uint32_t>(bins) / residual, 1);
+    for (uint32_t v = 0; v < static_cast<uint32_t>(bins) && residual > 0; v += step, --residual)
       ++hist[v];
   }
 }
 
-void BuildCdfLut8(const uint32_t hist[kBins8], uint64_t pixels,
-                  uint8_t lut[kBins8]) {
+template <typename T>
+void BuildCdfLut(const uint32_t* hist, int bins, uint64_t pixels, T* lut) {
   if (pixels == 0) {
-    IdentityLut8(lut);
+    IdentityLut(lut, bins);
     return;
   }
-  // The same float operations as cv::CLAHE: lutScale = 255.f / pixels.
-  const float scale = static_cast<float>(kBins8 - 1) / static_cast<float>(pixels);
+  // The same float operations as cv::CLAHE: lutScale = float(M) / pixels.
+  const int max_value = bins - 1;
+  const float scale = static_cast<float>(max_value) / static_cast<float>(pixels);
   uint64_t sum = 0;
-  for (int v = 0; v < kBins8; ++v) {
+  for (int v = 0; v < bins; ++v) {
     sum += hist[v];
-    lut[v] = SaturateRound8(static_cast<float>(sum) * scale);
+    lut[v] = SaturateRound<T>(static_cast<float>(sum) * scale, max_value);
   }
 }
 
-namespace {
-
-uint8_t Saturate8(double v) {
-  const long r = std::lround(v);
-  return static_cast<uint8_t>(r < 0 ? 0 : (r > 255 ? 255 : r));
-}
-
-}  // namespace
-
-bool BuildEqualizeLutSmoothed8(const double p[kBins8], uint64_t pixels,
-                               uint8_t lut[kBins8]) {
-  IdentityLut8(lut);
+template <typename T>
+bool BuildEqualizeLutSmoothed(const double* p, int bins, uint64_t pixels, T* lut) {
+  IdentityLut(lut, bins);
   const double half = pixels > 0 ? 0.5 / static_cast<double>(pixels) : 0.5;
   int i0 = 0;
-  while (i0 < kBins8 && p[i0] < half) ++i0;
-  if (i0 == kBins8 || p[i0] >= 1.0 - half) return false;
+  while (i0 < bins && p[i0] < half) ++i0;
+  if (i0 == bins || p[i0] >= 1.0 - half) return false;
+  const int max_value = bins - 1;
   const double base = p[i0];
-  const double scale = 255.0 / (1.0 - base);
+  const double scale = max_value / (1.0 - base);
   double cum = base;
   lut[i0] = 0;
-  for (int v = i0 + 1; v < kBins8; ++v) {
+  for (int v = i0 + 1; v < bins; ++v) {
     cum += p[v];
-    lut[v] = Saturate8((cum - base) * scale);
+    lut[v] = Saturate<T>((cum - base) * scale, max_value);
   }
   return true;
 }
 
-void BuildCdfLutSmoothed8(const double p[kBins8], uint64_t pixels,
-                          uint32_t limit, uint8_t lut[kBins8]) {
+template <typename T>
+void BuildCdfLutSmoothed(const double* p, int bins, uint64_t pixels, uint32_t limit, T* lut) {
   const double n = static_cast<double>(pixels);
-  double counts[kBins8];
+  // Clip in the count domain, bin by bin, then spread as ClipHistogram does.
   double excess = 0.0;
-  for (int v = 0; v < kBins8; ++v) {
-    counts[v] = p[v] * n;
-    if (limit > 0 && counts[v] > limit) {
-      excess += counts[v] - limit;
-      counts[v] = limit;
-    }
-  }
+  if (limit > 0)
+    for (int v = 0; v < bins; ++v) excess += std::max(0.0, p[v] * n - limit);
+  double batch = 0.0, residual = 0.0;
+  int step = bins;
   if (excess > 0.0) {
     // An average of whole counts is whole only up to rounding (85.9999999):
     // the batch and the step must see 86, or the remainder lands in other
     // bins than OpenCV puts it.
     constexpr double kWhole = 1e-6;
-    const double batch = std::floor(excess / kBins8 + kWhole / kBins8);
-    double residual = std::max(0.0, excess - batch * kBins8);
-    for (int v = 0; v < kBins8; ++v) counts[v] += batch;
-    // OpenCV's stepping for the remainder, on whole counts; the fraction of
-    // a count left over goes to the next bin in the same walk.
+    batch = std::floor(excess / bins + kWhole / bins);
+    residual = std::max(0.0, excess - batch * bins);
     if (residual > kWhole) {
       const int whole = static_cast<int>(std::floor(residual + kWhole));
-      const int step = whole > 0 ? std::max(kBins8 / whole, 1) : kBins8;
-      for (int v = 0; v < kBins8 && residual > 0.0; v += step) {
-        const double add = std::min(1.0, residual);
-        counts[v] += add;
-        residual -= add;
-      }
+      step = whole > 0 ? std::max(bins / whole, 1) : bins;
+    } else {
+      residual = 0.0;
     }
   }
+  // The remainder, one count at a time to bins 0, step, 2 step, ...; the
+  // fraction of a count left over goes to the next bin in the same walk.
+  const int max_value = bins - 1;
   double cum = 0.0;
-  for (int v = 0; v < kBins8; ++v) {
-    cum += counts[v];
-    lut[v] = Saturate8(cum * 255.0 / n);
+  for (int v = 0; v < bins; ++v) {
+    double c = p[v] * n;
+    if (limit > 0 && c > limit) c = limit;
+    c += batch;
+    if (residual > 0.0 && v % step == 0) {
+      const double add = std::min(1.0, residual);
+      c += add;
+      residual -= add;
+    }
+    cum += c;
+    lut[v] = Saturate<T>(cum * max_value / n, max_value);
   }
 }
 
-void BlendLutWithIdentity8(uint8_t lut[kBins8], double strength) {
+template <typename T>
+void BlendLutWithIdentity(T* lut, int bins, double strength) {
   if (strength >= 1.0) return;
   const double s = strength > 0.0 ? strength : 0.0;
-  for (int v = 0; v < kBins8; ++v)
-    lut[v] = static_cast<uint8_t>(std::lround(v + s * (lut[v] - v)));
+  for (int v = 0; v < bins; ++v)
+    lut[v] = static_cast<T>(std::lround(v + s * (static_cast<double>(lut[v]) - v)));
 }
 
+template <typename T>
+void FinishLut(T* lut, int bins, Range range, double strength) {
+  if (range == Range::kLimited) CompressLutToLimitedRange(lut, bins);
+  BlendLutWithIdentity(lut, bins, strength);
+}
+
+#define HISTEQ_INSTANTIATE_LUT(T)                                                        \
+  template void IdentityLut<T>(T*, int);                                                 \
+  template bool BuildEqualizeLut<T>(const uint32_t*, int, T*);                           \
+  template void CompressLutToLimitedRange<T>(T*, int);                                   \
+  template void BuildCdfLut<T>(const uint32_t*, int, uint64_t, T*);                      \
+  template bool BuildEqualizeLutSmoothed<T>(const double*, int, uint64_t, T*);           \
+  template void BuildCdfLutSmoothed<T>(const double*, int, uint64_t, uint32_t, T*);      \
+  template void BlendLutWithIdentity<T>(T*, int, double);                                \
+  template void FinishLut<T>(T*, int, Range, double);
+HISTEQ_INSTANTIATE_LUT(uint8_t)
+HISTEQ_INSTANTIATE_LUT(uint16_t)
+#undef HISTEQ_INSTANTIATE_LUT
+
+// The 8-bit instances.
+void IdentityLut8(uint8_t lut[kBins8]) { IdentityLut(lut, kBins8); }
+bool BuildEqualizeLut8(const uint32_t hist[kBins8], uint8_t lut[kBins8]) {
+  return BuildEqualizeLut(hist, kBins8, lut);
+}
+void CompressLutToLimitedRange8(uint8_t lut[kBins8]) { CompressLutToLimitedRange(lut, kBins8); }
+uint32_t ClipLimitCount8(double clip, uint64_t pixels) { return ClipLimitCount(clip, pixels, kBins8); }
+void ClipHistogram8(uint32_t hist[kBins8], uint32_t limit) { ClipHistogram(hist, kBins8, limit); }
+void BuildCdfLut8(const uint32_t hist[kBins8], uint64_t pixels, uint8_t lut[kBins8]) {
+  BuildCdfLut(hist, kBins8, pixels, lut);
+}
+bool BuildEqualizeLutSmoothed8(const double p[kBins8], uint64_t pixels, uint8_t lut[kBins8]) {
+  return BuildEqualizeLutSmoothed(p, kBins8, pixels, lut);
+}
+void BuildCdfLutSmoothed8(const double p[kBins8], uint64_t pixels, uint32_t limit,
+                          uint8_t lut[kBins8]) {
+  BuildCdfLutSmoothed(p, kBins8, pixels, limit, lut);
+}
+void BlendLutWithIdentity8(uint8_t lut[kBins8], double strength) {
+  BlendLutWithIdentity(lut, kBins8, strength);
+}
 void FinishLut8(uint8_t lut[kBins8], Range range, double strength) {
-  if (range == Range::kLimited) CompressLutToLimitedRange8(lut);
-  BlendLutWithIdentity8(lut, strength);
+  FinishLut(lut, kBins8, range, strength);
 }
 
-bool BuildGlobalLut8(const uint32_t hist[kBins8], Range range,
-                     uint8_t lut[kBins8]) {
+bool BuildGlobalLut8(const uint32_t hist[kBins8], Range range, uint8_t lut[kBins8]) {
   if (!BuildEqualizeLut8(hist, lut)) return false;
   if (range == Range::kLimited) CompressLutToLimitedRange8(lut);
   return true;

@@ -29,42 +29,51 @@ int Reflect101(int p, int len) {
   return p;
 }
 
-void TileHistogrammer8::Compute(const uint8_t* data, ptrdiff_t stride,
-                                int step, const TileGrid& g, uint32_t* hists,
-                                uint32_t* frame_hist) {
-  if (frame_hist) std::memset(frame_hist, 0, kBins8 * sizeof(*frame_hist));
-  if (!(grid_ == g)) {
-    grid_ = g;
-    mirror_x_.resize(g.ext_width - g.width);
-    for (size_t i = 0; i < mirror_x_.size(); ++i)
-      mirror_x_[i] = Reflect101(g.width + static_cast<int>(i), g.width);
-    mirror_y_.resize(g.ext_height - g.height);
-    for (size_t i = 0; i < mirror_y_.size(); ++i)
-      mirror_y_[i] = Reflect101(g.height + static_cast<int>(i), g.height);
-  }
+void TileHistogrammer::Prepare(const TileGrid& g) {
+  grid_ = g;
+  mirror_x_.resize(g.ext_width - g.width);
+  for (size_t i = 0; i < mirror_x_.size(); ++i)
+    mirror_x_[i] = Reflect101(g.width + static_cast<int>(i), g.width);
+  mirror_y_.resize(g.ext_height - g.height);
+  for (size_t i = 0; i < mirror_y_.size(); ++i)
+    mirror_y_[i] = Reflect101(g.height + static_cast<int>(i), g.height);
+}
+
+void TileHistogrammer::Compute(const uint8_t* data, ptrdiff_t stride, int step,
+                               const SampleFormat& format, const TileGrid& g,
+                               uint32_t* hists, uint32_t* frame_hist) {
+  if (!(grid_ == g)) Prepare(g);
+  const bool wide = format.depth > 8;
+  const size_t bins = static_cast<size_t>(format.bins());
+  const WideCodec codec(format);
+  auto value = [&](const uint8_t* p) -> uint32_t { return wide ? codec.Read(p) : *p; };
   auto src_x = [&](int x) { return x < g.width ? x : mirror_x_[x - g.width]; };
+  if (frame_hist) std::memset(frame_hist, 0, bins * sizeof(*frame_hist));
 
   for (int ty = 0; ty < g.tiles_y; ++ty) {
     for (int tx = 0; tx < g.tiles_x; ++tx) {
-      uint32_t* hist = hists + (static_cast<size_t>(ty) * g.tiles_x + tx) * kBins8;
-      std::memset(hist, 0, kBins8 * sizeof(*hist));
+      uint32_t* hist = hists + (static_cast<size_t>(ty) * g.tiles_x + tx) * bins;
+      std::memset(hist, 0, bins * sizeof(*hist));
       const int x0 = tx * g.tile_width, x1 = x0 + g.tile_width;
       const int y0 = ty * g.tile_height, y1 = y0 + g.tile_height;
       const int x_in = std::min(x1, g.width), y_in = std::min(y1, g.height);
       // The part inside the frame, then the mirrored columns and rows.
       if (x0 < x_in && y0 < y_in) {
-        AccumulateHistogram8(data + y0 * stride + static_cast<ptrdiff_t>(x0) * step,
-                             stride, x_in - x0, y_in - y0, step, hist);
+        const uint8_t* block = data + y0 * stride + static_cast<ptrdiff_t>(x0) * step;
+        if (wide)
+          AccumulateHistogramWide(block, stride, x_in - x0, y_in - y0, step, format, hist);
+        else
+          AccumulateHistogram8(block, stride, x_in - x0, y_in - y0, step, hist);
         if (frame_hist)
-          for (int v = 0; v < kBins8; ++v) frame_hist[v] += hist[v];
+          for (size_t v = 0; v < bins; ++v) frame_hist[v] += hist[v];
       }
       for (int y = y0; y < y_in; ++y) {
         const uint8_t* row = data + y * stride;
-        for (int x = std::max(x0, g.width); x < x1; ++x) ++hist[row[src_x(x) * step]];
+        for (int x = std::max(x0, g.width); x < x1; ++x) ++hist[value(row + src_x(x) * step)];
       }
       for (int y = std::max(y0, g.height); y < y1; ++y) {
         const uint8_t* row = data + mirror_y_[y - g.height] * stride;
-        for (int x = x0; x < x1; ++x) ++hist[row[src_x(x) * step]];
+        for (int x = x0; x < x1; ++x) ++hist[value(row + src_x(x) * step)];
       }
     }
   }

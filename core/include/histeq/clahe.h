@@ -1,5 +1,7 @@
-// Contrast-limited adaptive histogram equalization (CLAHE) of an 8-bit
-// plane, in place, matching cv::createCLAHE(clip, Size(tiles_x, tiles_y)).
+// Contrast-limited adaptive histogram equalization (CLAHE) of a plane, in
+// place, matching cv::createCLAHE(clip, Size(tiles_x, tiles_y)) (CV_8U for
+// 8-bit samples, CV_16U for 16-bit ones; 10 and 12-bit samples are the same
+// algorithm with 2^depth bins).
 #ifndef HISTEQ_CLAHE_H_
 #define HISTEQ_CLAHE_H_
 
@@ -9,6 +11,7 @@
 
 #include "histeq/interpolate.h"
 #include "histeq/lut.h"
+#include "histeq/sample.h"
 #include "histeq/tiles.h"
 
 namespace histeq {
@@ -20,28 +23,30 @@ struct ClaheParams {
 };
 
 // Holds the tile histograms, tables and geometry between frames: a stream of
-// frames of one size and grid allocates only on the first. Apply() does the
-// whole equalization; the stages are public so that temporal smoothing can
-// work on the tile histograms between them.
-class Clahe8 {
+// frames of one size, depth and grid allocates only on the first. Apply()
+// does the whole equalization; the stages are public so that temporal
+// smoothing can work on the tile histograms between them.
+class Clahe {
  public:
-  // Per tile: histogram (mirrored past the edges as OpenCV), clip at the
-  // limit, table of the clipped cumulative histogram, then FinishLut8 for
-  // `range` and `strength`; the plane is then mapped through the tables with
-  // bilinear interpolation. With Range::kFull and strength 1 the result is
-  // cv::CLAHE's (within +-1, which the tests check is 0 in practice).
+  // Per tile: histogram (mirrored past the edges as OpenCV), clip at
+  // max(1, int(clip * tile_pixels / bins)), table of the clipped cumulative
+  // histogram, then FinishLut for `range` and `strength`; the plane is then
+  // mapped through the tables with bilinear interpolation. With Range::kFull
+  // and strength 1 the result is cv::CLAHE's (within +-1, which the tests
+  // check is 0 in practice).
   void Apply(uint8_t* data, ptrdiff_t stride, int width, int height,
              int pixel_step, const ClaheParams& params, Range range = Range::kFull,
-             double strength = 1.0);
+             double strength = 1.0, const SampleFormat& format = SampleFormat());
 
   // Stage 1: the tile histograms of the plane for `grid`, and the frame's
-  // own histogram into `frame_hist` when given.
+  // own histogram into `frame_hist` (format.bins() counts) when given.
   void ComputeHistograms(const uint8_t* data, ptrdiff_t stride, int pixel_step,
-                         const TileGrid& grid, uint32_t* frame_hist = nullptr);
+                         const SampleFormat& format, const TileGrid& grid,
+                         uint32_t* frame_hist = nullptr);
   const uint32_t* tile_histograms() const { return hists_.data(); }
   // Stage 2: the tile tables, from the stage 1 histograms (exactly as
-  // OpenCV) or from normalised distributions (grid.tiles() x kBins8 doubles,
-  // e.g. temporally averaged ones; see BuildCdfLutSmoothed8).
+  // OpenCV) or from normalised distributions (grid.tiles() x bins doubles,
+  // e.g. temporally averaged ones; see BuildCdfLutSmoothed).
   void BuildLuts(double clip_limit, Range range, double strength);
   void BuildLutsFromDistributions(const double* distributions, double clip_limit,
                                   Range range, double strength);
@@ -49,12 +54,22 @@ class Clahe8 {
   void Interpolate(uint8_t* data, ptrdiff_t stride, int pixel_step);
 
  private:
+  template <typename T>
+  void BuildLutsT(std::vector<T>& luts, const double* distributions, double clip_limit,
+                  Range range, double strength);
+
+  SampleFormat format_;
   TileGrid grid_;
-  TileHistogrammer8 histogrammer_;
-  TileInterpolator8 interpolator_;
+  TileHistogrammer histogrammer_;
+  TileInterpolator8 interpolator8_;
+  TileInterpolatorWide interpolator_wide_;
   std::vector<uint32_t> hists_;
-  std::vector<uint8_t> luts_;
+  std::vector<uint8_t> luts8_;
+  std::vector<uint16_t> luts16_;
 };
+
+// The 8-bit name the first version had; Clahe handles every depth.
+using Clahe8 = Clahe;
 
 }  // namespace histeq
 

@@ -5,9 +5,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "histeq/clahe.h"
 #include "histeq/lut.h"
+#include "histeq/sample.h"
 #include "histeq/temporal.h"
 
 namespace histeq {
@@ -44,37 +46,52 @@ struct FrameReport {
   bool changed = false;    // the plane was written
   bool scene_cut = false;  // a scene cut restarted the temporal average
   double distance = 0.0;   // HistogramDistance from the running average
-  // The histogram of the input plane (valid until the next Process).
+  // The histogram of the input plane, `bins` counts (valid until the next
+  // Process).
   const uint32_t* histogram_in = nullptr;
+  int bins = 0;
   uint64_t pixels = 0;
 };
 
-// Keeps what an equalization needs between frames: CLAHE's buffers and the
-// temporal state. A stream of same-sized frames allocates only on the first.
-class Equalizer8 {
+// Keeps what an equalization needs between frames: CLAHE's buffers, the
+// tables and the temporal state. A stream of frames of one size and depth
+// allocates only on the first.
+class Equalizer {
  public:
-  // Equalizes the plane in place. Returns false when it was left unchanged
-  // (strength 0, or a flat frame in plain global mode). Frames that start
-  // the temporal state afresh (the first, after Reset(), a scene cut, a
-  // change of mode or tile grid) are equalized on their own histogram
-  // exactly as with smoothing 0; the others from the averaged histograms,
-  // in double precision.
+  // Equalizes the plane in place; `format` says how its samples are stored
+  // (8-bit by default). Returns false when it was left unchanged (strength 0,
+  // or a flat frame in plain global mode). Frames that start the temporal
+  // state afresh (the first, after Reset(), a scene cut, a change of mode,
+  // tile grid or depth) are equalized on their own histogram exactly as with
+  // smoothing 0; the others from the averaged histograms, in double.
   bool Process(uint8_t* data, ptrdiff_t stride, int width, int height,
-               int pixel_step, const Params& params, FrameReport* report = nullptr);
+               int pixel_step, const SampleFormat& format, const Params& params,
+               FrameReport* report = nullptr);
+  bool Process(uint8_t* data, ptrdiff_t stride, int width, int height,
+               int pixel_step, const Params& params, FrameReport* report = nullptr) {
+    return Process(data, stride, width, height, pixel_step, SampleFormat(), params, report);
+  }
 
   // Forgets the temporal state: the next frame starts afresh.
   void Reset() { smoother_.Reset(); }
 
  private:
-  bool ProcessGlobal(uint8_t* data, ptrdiff_t stride, int width, int height,
-                     int pixel_step, const Params& params, bool exact);
+  template <typename T>
+  bool BuildGlobalLut(const SampleFormat& format, uint64_t pixels, const Params& params,
+                      bool exact, T* lut);
 
-  Clahe8 clahe_;
+  Clahe clahe_;
   HistogramSmoother smoother_;
-  uint32_t frame_hist_[kBins8] = {};
+  std::vector<uint32_t> frame_hist_;
+  std::vector<uint32_t> scratch_hist_;
+  std::vector<uint8_t> lut8_;
+  std::vector<uint16_t> lut16_;
   bool last_adaptive_ = false;
   TileGrid last_grid_;
 };
+
+// The 8-bit name the first version had; Equalizer handles every depth.
+using Equalizer8 = Equalizer;
 
 }  // namespace histeq
 

@@ -12,6 +12,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "histeq/sample.h"
+
 namespace histeq {
 
 constexpr int kBins8 = 256;
@@ -24,6 +26,14 @@ void AccumulateHistogram8(const uint8_t* data, ptrdiff_t stride, int width,
 // Clears `hist` and counts the plane into it.
 void Histogram8(const uint8_t* data, ptrdiff_t stride, int width, int height,
                 int pixel_step, uint32_t hist[kBins8]);
+
+// The same for 10 to 16-bit samples (format.depth > 8): `hist` has
+// format.bins() counts; `pixel_step` is in bytes.
+void AccumulateHistogramWide(const uint8_t* data, ptrdiff_t stride, int width,
+                             int height, int pixel_step,
+                             const SampleFormat& format, uint32_t* hist);
+void HistogramWide(const uint8_t* data, ptrdiff_t stride, int width, int height,
+                   int pixel_step, const SampleFormat& format, uint32_t* hist);
 
 }  // namespace histeq
 

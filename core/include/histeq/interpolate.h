@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "histeq/sample.h"
 #include "histeq/tiles.h"
 
 namespace histeq {
@@ -38,6 +39,22 @@ class TileInterpolator8 {
   std::vector<float> a_;     // per column: weight of the right tile
   std::vector<float> a1_;    // per column: weight of the left tile
   std::vector<uint32_t> quads_;  // (tiles_x + 1) tables of kBins8 entries
+};
+
+// The same interpolation for 10 to 16-bit samples and uint16_t tables of
+// format.bins() entries per tile (cv::CLAHE's CV_16U path): four table
+// loads per sample, float in OpenCV's order, rounded half to even and
+// saturated to the depth.
+class TileInterpolatorWide {
+ public:
+  void Apply(uint8_t* data, ptrdiff_t stride, int pixel_step,
+             const SampleFormat& format, const TileGrid& grid, const uint16_t* luts);
+
+ private:
+  TileGrid grid_;
+  int bins_ = 0;
+  std::vector<int> lut1_, lut2_;  // per column: offsets of the left/right tables
+  std::vector<float> a_, a1_;     // per column: their weights
 };
 
 }  // namespace histeq

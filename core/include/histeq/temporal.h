@@ -3,7 +3,6 @@
 #ifndef HISTEQ_TEMPORAL_H_
 #define HISTEQ_TEMPORAL_H_
 
-#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -20,8 +19,8 @@ double SmoothingWeight(int frames);
 // 0 for the same distribution, 1 for distributions with no overlap; a
 // uniform brightness shift of d levels on a smooth histogram gives roughly
 // the share of samples within d levels of any one grey level.
-double HistogramDistance(const uint32_t a[kBins8], uint64_t a_total,
-                         const double b[kBins8]);
+double HistogramDistance(const uint32_t* a, uint64_t a_total, const double* b,
+                         int bins = kBins8);
 
 // What HistogramSmoother::Update decided for a frame.
 struct SmoothingStep {
@@ -40,16 +39,19 @@ struct SmoothingStep {
 class HistogramSmoother {
  public:
   void Reset() { valid_ = false; }
-  SmoothingStep Update(const uint32_t frame_hist[kBins8], uint64_t frame_pixels,
+  // Histograms have `bins` counts each (kBins8, or 2^depth for deeper video).
+  SmoothingStep Update(const uint32_t* frame_hist, uint64_t frame_pixels,
                        const uint32_t* region_hists, int regions,
-                       uint64_t region_pixels, int frames, double scene_threshold);
-  // The averaged distributions of the regions, kBins8 doubles each.
+                       uint64_t region_pixels, int frames, double scene_threshold,
+                       int bins = kBins8);
+  // The averaged distributions of the regions, `bins` doubles each.
   const double* regions() const { return regions_.data(); }
 
  private:
   bool valid_ = false;
   int region_count_ = 0;
-  std::array<double, kBins8> frame_{};
+  int bins_ = 0;
+  std::vector<double> frame_;
   std::vector<double> regions_;
 };
 

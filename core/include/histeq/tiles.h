@@ -39,17 +39,19 @@ int Reflect101(int p, int len);
 
 // Per-tile histograms of a plane; keeps the mirror tables for one grid so
 // repeated frames of the same size allocate nothing.
-class TileHistogrammer8 {
+class TileHistogrammer {
  public:
-  // Writes grid.tiles() histograms of kBins8 counts, tile (tx, ty) at
-  // hists + (ty * tiles_x + tx) * kBins8. When `frame_hist` is given, it
+  // Writes grid.tiles() histograms of format.bins() counts, tile (tx, ty) at
+  // hists + (ty * tiles_x + tx) * bins. When `frame_hist` is given, it
   // receives the histogram of the frame itself (the tiles' parts inside the
   // frame, which cover it exactly once), at no extra pass.
   void Compute(const uint8_t* data, ptrdiff_t stride, int pixel_step,
-               const TileGrid& grid, uint32_t* hists,
+               const SampleFormat& format, const TileGrid& grid, uint32_t* hists,
                uint32_t* frame_hist = nullptr);
 
  private:
+  void Prepare(const TileGrid& grid);
+
   TileGrid grid_;
   std::vector<int> mirror_x_;  // source column of extended column width + i
   std::vector<int> mirror_y_;  // source row of extended row height + i
