@@ -6,6 +6,9 @@
 
 #include <array>
 #include <cstdint>
+#include <vector>
+
+#include <cmath>
 
 #include "images.h"
 
@@ -39,6 +42,52 @@ Lut Blend(const Lut& lut, double strength);
 // then blended with the identity by `strength`, before interpolation.
 testimg::Image Clahe(const testimg::Image& img, double clip, int tiles_x, int tiles_y,
                      bool limited = false, double strength = 1.0);
+
+// A plane of code values of any depth (8 to 16 bits), packed.
+struct Codes {
+  int width = 0, height = 0, depth = 8;
+  std::vector<uint16_t> v;
+  uint16_t& at(int x, int y) { return v[static_cast<size_t>(y) * width + x]; }
+  uint16_t at(int x, int y) const { return v[static_cast<size_t>(y) * width + x]; }
+};
+Codes ToCodes(const testimg::Image& img);        // depth 8
+testimg::Image ToImage(const Codes& codes);      // depth 8 only
+// An 8-bit picture scaled to `depth`: (v << (depth - 8)) with random low bits.
+Codes Deepen(const testimg::Image& img, int depth, uint32_t seed);
+
+// The definitions above for any depth, M = 2^depth - 1 in place of 255 (the
+// 8-bit functions are these at depth 8).
+std::vector<uint16_t> EqualizeLut(const Codes& c);
+// lo + round(lut * (hi - lo) / M), lo = 16 and hi = 235 scaled to the depth.
+std::vector<uint16_t> ToLimited(const std::vector<uint16_t>& full, int depth);
+std::vector<uint16_t> Blend(const std::vector<uint16_t>& lut, double strength);
+Codes Apply(const Codes& c, const std::vector<uint16_t>& lut);
+// CLAHE with 2^depth bins: clip limit max(1, int(clip * tile_pixels / 2^depth)),
+// table round(float(cumulative) * (float(M) / tile_pixels)).
+Codes Clahe(const Codes& c, double clip, int tiles_x, int tiles_y, bool limited = false,
+            double strength = 1.0);
+
+// RGB through luma, from its definition: Y = round(kr R + kg G + kb B)
+// (double), L = `equalize`(Y) as a GRAY8 plane, every channel c' = clamp(c +
+// L - Y, 0, 255). `rgb` has 3 channels, R G B.
+template <typename Equalize>
+testimg::Image RgbThroughLuma(const testimg::Image& rgb, double kr, double kb, Equalize equalize) {
+  testimg::Image y;
+  y.width = rgb.width;
+  y.height = rgb.height;
+  for (int r = 0; r < rgb.height; ++r)
+    for (int c = 0; c < rgb.width; ++c)
+      y.pixels.push_back(static_cast<uint8_t>(
+          std::lround(kr * rgb.at(c, r, 0) + (1 - kr - kb) * rgb.at(c, r, 1) + kb * rgb.at(c, r, 2))));
+  const testimg::Image l = equalize(y);
+  testimg::Image out = rgb;
+  for (size_t i = 0; i < y.pixels.size(); ++i)
+    for (int ch = 0; ch < 3; ++ch) {
+      const int v = rgb.pixels[i * 3 + ch] + l.pixels[i] - y.pixels[i];
+      out.pixels[i * 3 + ch] = static_cast<uint8_t>(v < 0 ? 0 : (v > 255 ? 255 : v));
+    }
+  return out;
+}
 
 }  // namespace ref
 

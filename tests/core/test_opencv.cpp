@@ -13,7 +13,9 @@
 #include "histeq/clahe.h"
 #include "histeq/equalize.h"
 #include "histeq/equalizer.h"
+#include "histeq/sample.h"
 #include "images.h"
+#include "reference.h"
 
 namespace {
 
@@ -154,6 +156,42 @@ TEST(OpenCV, GlobalClipIsClaheOneByOne) {
   histeq::Equalizer8 eq;
   eq.Process(plane.data(), plane.stride(), img.width, img.height, 1, p);
   EXPECT_EQ(cv::countNonZero(ToMat(plane.Samples()) != expected), 0);
+}
+
+}  // namespace
+
+namespace {
+
+// 16-bit CLAHE against OpenCV's CV_16U path, within +-1 code.
+TEST(OpenCV, Clahe16BitWithinOne) {
+  long long differing = 0, total = 0;
+  int worst = 0;
+  for (const auto& name : testimg::TestPhotoNames()) {
+    const ref::Codes c = ref::Deepen(testimg::LoadTestPhotoLuma(name), 16, 7);
+    cv::Mat src(c.height, c.width, CV_16UC1, const_cast<uint16_t*>(c.v.data()));
+    for (double clip : {2.0, 40.0}) {
+      for (auto tiles : {cv::Size(8, 8), cv::Size(3, 5)}) {
+        cv::Mat expected;
+        cv::createCLAHE(clip, tiles)->apply(src, expected);
+        cv::Mat got = src.clone();
+        histeq::Clahe clahe;
+        histeq::SampleFormat f;
+        f.depth = 16;
+        clahe.Apply(got.data, static_cast<ptrdiff_t>(got.step), c.width, c.height, 2,
+                    {clip, tiles.width, tiles.height}, histeq::Range::kFull, 1.0, f);
+        cv::Mat diff;
+        cv::absdiff(got, expected, diff);
+        double m = 0;
+        cv::minMaxLoc(diff, nullptr, &m);
+        worst = std::max(worst, static_cast<int>(m));
+        differing += cv::countNonZero(diff);
+        total += static_cast<long long>(diff.total());
+        EXPECT_LE(m, 1.0) << name << " clip " << clip << " tiles " << tiles;
+      }
+    }
+  }
+  std::printf("CLAHE 16-bit vs OpenCV: %lld of %lld samples differ, max |diff| %d\n", differing,
+              total, worst);
 }
 
 }  // namespace
