@@ -13,6 +13,11 @@
  * byte-for-byte what OpenCV's cv::equalizeHist() gives; limited-range video
  * (most YUV) is equalized onto 16-235 so it stays legal.
  *
+ * 10, 12 and 16-bit YUV and GRAY are equalized at their own depth, one
+ * histogram bin per code value. RGB is equalized through its luma: the
+ * change of each pixel's luma is added to R, G and B alike, which keeps its
+ * hue; alpha is never touched.
+ *
  * Plain equalization over-stretches large uniform areas and amplifies noise.
  * #GstHisteq:mode=adaptive equalizes each tile of a #GstHisteq:tiles-x by
  * #GstHisteq:tiles-y grid with its own contrast-limited histogram and blends
@@ -40,8 +45,11 @@
  * * `scene-distance` (#gdouble): its distance from the running average (the
  *   largest difference of the normalised cumulative histograms), the value
  *   #GstHisteq:scene-threshold is compared with
- * * `histogram-in` (#GstValueArray of #guint): the 256-bin histogram of the
- *   input luma
+ * * `histogram-in` (#GstValueArray of #guint): the histogram of the input
+ *   luma in 256 bins (deeper formats' bins summed in groups)
+ *
+ * Means and deviations are in the format's code values; for RGB they are
+ * those of the luma.
  *
  * ## Example launch lines
  * |[
@@ -63,8 +71,13 @@
 
 #include <gst/video/video.h>
 
+#include <vector>
+
 #include "gsthisteqstats.h"
+#include "histeq/apply.h"
 #include "histeq/equalizer.h"
+#include "histeq/histogram.h"
+#include "histeq/rgb.h"
 
 /* The settings are guarded by the object lock. GLib's GMutex is a bare futex
  * on Linux, invisible to ThreadSanitizer, so in a TSan build the lock also
@@ -116,7 +129,12 @@ enum
 
 #define HISTEQ_FORMATS \
   "{ GRAY8, I420, YV12, NV12, NV21, Y41B, Y42B, Y444, NV16, NV24, " \
-  "YUY2, UYVY, YVYU, AYUV, VUYA }"
+  "YUY2, UYVY, YVYU, AYUV, VUYA, " \
+  "GRAY16_LE, GRAY16_BE, I420_10LE, I420_10BE, I420_12LE, I420_12BE, " \
+  "I422_10LE, I422_10BE, I422_12LE, I422_12BE, Y444_10LE, Y444_10BE, " \
+  "Y444_12LE, Y444_12BE, Y444_16LE, Y444_16BE, P010_10LE, P010_10BE, " \
+  "P012_LE, P012_BE, P016_LE, P016_BE, " \
+  "RGB, BGR, RGBx, BGRx, xRGB, xBGR, RGBA, BGRA, ARGB, ABGR, GBR }"
 
 /* C++ state of one element, made in init and deleted in finalize so that
  * its members are properly constructed and destroyed. */
@@ -133,16 +151,36 @@ struct GstHisteqSettings
   gboolean post_messages = DEFAULT_PROP_POST_MESSAGES;
 };
 
+struct GstHisteqPrivate;
+
+/* Equalizes one frame of the negotiated format; fills `out_hist` (report
+ * .bins counts) with the histogram of the result when it is not null. */
+typedef bool (*GstHisteqProcessFunc) (GstHisteqPrivate * priv,
+    GstVideoFrame * frame, const histeq::Params & params,
+    histeq::FrameReport * report, uint32_t * out_hist);
+
 struct GstHisteqPrivate
 {
   /* Properties: written by set_property and copied once per frame by the
    * streaming thread, both under the object lock. */
   GstHisteqSettings settings;
 
-  /* Streaming state: only touched by the streaming thread (set_info and
-   * transform_frame_ip). */
+  /* Streaming state: only touched by the streaming thread (set_info, the
+   * events, transform_frame_ip) or while it is stopped (start). set_info
+   * chooses `process` and what it needs for the negotiated format. */
+  GstHisteqProcessFunc process = nullptr;
   bool caps_full_range = false;
-  histeq::Equalizer8 equalizer;
+  histeq::SampleFormat format;       /* the luma paths */
+  histeq::LumaWeights weights;       /* the RGB path */
+  histeq::Equalizer equalizer;       /* the luma paths */
+  histeq::RgbEqualizer rgb;          /* the RGB path */
+  std::vector<uint32_t> out_hist;    /* statistics scratch */
+
+  void Reset ()
+  {
+    equalizer.Reset ();
+    rgb.Reset ();
+  }
 };
 
 struct _GstHisteq
@@ -279,7 +317,7 @@ gst_histeq_before_transform (GstBaseTransform * trans, GstBuffer * buf)
 static gboolean
 gst_histeq_start (GstBaseTransform * trans)
 {
-  GST_HISTEQ (trans)->priv->equalizer.Reset ();
+  GST_HISTEQ (trans)->priv->Reset ();
   return TRUE;
 }
 
@@ -290,7 +328,7 @@ gst_histeq_sink_event (GstBaseTransform * trans, GstEvent * event)
 {
   if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP) {
     GST_DEBUG_OBJECT (trans, "flush: temporal state reset");
-    GST_HISTEQ (trans)->priv->equalizer.Reset ();
+    GST_HISTEQ (trans)->priv->Reset ();
   }
   return GST_BASE_TRANSFORM_CLASS (gst_histeq_parent_class)->sink_event (trans,
       event);
@@ -306,9 +344,85 @@ gst_histeq_accept_caps (GstBaseTransform * trans, GstPadDirection direction,
       (trans, direction, caps);
   if (!ok)
     GST_WARNING_OBJECT (trans, "refusing caps %" GST_PTR_FORMAT ": histeq "
-        "equalizes 8-bit raw video in one of the formats " HISTEQ_FORMATS
+        "equalizes raw video in one of the formats " HISTEQ_FORMATS
         "; put videoconvert in front of it", static_cast<gpointer> (caps));
   return ok;
+}
+
+/* The Y'CbCr matrix that goes with RGB primaries. */
+static GstVideoColorMatrix
+matrix_for_primaries (GstVideoColorPrimaries primaries)
+{
+  switch (primaries) {
+    case GST_VIDEO_COLOR_PRIMARIES_BT470M:
+    case GST_VIDEO_COLOR_PRIMARIES_BT470BG:
+    case GST_VIDEO_COLOR_PRIMARIES_SMPTE170M:
+      return GST_VIDEO_COLOR_MATRIX_BT601;
+    case GST_VIDEO_COLOR_PRIMARIES_SMPTE240M:
+      return GST_VIDEO_COLOR_MATRIX_SMPTE240M;
+    case GST_VIDEO_COLOR_PRIMARIES_BT2020:
+      return GST_VIDEO_COLOR_MATRIX_BT2020;
+    default:
+      return GST_VIDEO_COLOR_MATRIX_BT709;
+  }
+}
+
+/* The Y component of a YUV or GRAY frame, any depth, in place. */
+static bool
+process_luma (GstHisteqPrivate * priv, GstVideoFrame * frame,
+    const histeq::Params & params, histeq::FrameReport * report,
+    uint32_t * out_hist)
+{
+  uint8_t *data =
+      static_cast<uint8_t *> (GST_VIDEO_FRAME_COMP_DATA (frame, GST_VIDEO_COMP_Y));
+  const gint stride = GST_VIDEO_FRAME_COMP_STRIDE (frame, GST_VIDEO_COMP_Y);
+  const gint width = GST_VIDEO_FRAME_COMP_WIDTH (frame, GST_VIDEO_COMP_Y);
+  const gint height = GST_VIDEO_FRAME_COMP_HEIGHT (frame, GST_VIDEO_COMP_Y);
+  const gint step = GST_VIDEO_FRAME_COMP_PSTRIDE (frame, GST_VIDEO_COMP_Y);
+
+  const bool changed = priv->equalizer.Process (data, stride, width, height,
+      step, priv->format, params, report);
+  if (out_hist) {
+    if (priv->format.depth > 8)
+      histeq::HistogramWide (data, stride, width, height, step, priv->format,
+          out_hist);
+    else
+      histeq::Histogram8 (data, stride, width, height, step, out_hist);
+  }
+  return changed;
+}
+
+/* R, G and B through their luma, in place; alpha untouched. */
+static bool
+process_rgb (GstHisteqPrivate * priv, GstVideoFrame * frame,
+    const histeq::Params & params, histeq::FrameReport * report,
+    uint32_t * out_hist)
+{
+  histeq::RgbPlanes planes;
+  planes.r = static_cast<uint8_t *> (GST_VIDEO_FRAME_COMP_DATA (frame,
+          GST_VIDEO_COMP_R));
+  planes.g = static_cast<uint8_t *> (GST_VIDEO_FRAME_COMP_DATA (frame,
+          GST_VIDEO_COMP_G));
+  planes.b = static_cast<uint8_t *> (GST_VIDEO_FRAME_COMP_DATA (frame,
+          GST_VIDEO_COMP_B));
+  planes.stride_r = GST_VIDEO_FRAME_COMP_STRIDE (frame, GST_VIDEO_COMP_R);
+  planes.stride_g = GST_VIDEO_FRAME_COMP_STRIDE (frame, GST_VIDEO_COMP_G);
+  planes.stride_b = GST_VIDEO_FRAME_COMP_STRIDE (frame, GST_VIDEO_COMP_B);
+  planes.pixel_step = GST_VIDEO_FRAME_COMP_PSTRIDE (frame, GST_VIDEO_COMP_R);
+  if (GST_VIDEO_FRAME_N_PLANES (frame) == 1) {
+    planes.offset_r = GST_VIDEO_FRAME_COMP_POFFSET (frame, GST_VIDEO_COMP_R);
+    planes.offset_g = GST_VIDEO_FRAME_COMP_POFFSET (frame, GST_VIDEO_COMP_G);
+    planes.offset_b = GST_VIDEO_FRAME_COMP_POFFSET (frame, GST_VIDEO_COMP_B);
+  }
+  const gint width = GST_VIDEO_FRAME_WIDTH (frame);
+  const gint height = GST_VIDEO_FRAME_HEIGHT (frame);
+
+  const bool changed =
+      priv->rgb.Process (planes, width, height, priv->weights, params, report);
+  if (out_hist)
+    histeq::Histogram8 (priv->rgb.equalized_luma (), width, width, height, 1,
+        out_hist);
+  return changed;
 }
 
 static gboolean
@@ -322,19 +436,50 @@ gst_histeq_set_info (GstVideoFilter * filter, GstCaps * incaps,
   (void) outcaps;
   (void) out_info;
 
+  GstHisteqPrivate *priv = self->priv;
+  const GstVideoFormatInfo *finfo = in_info->finfo;
+
   /* GRAY has no colorimetry of its own and is full range, as in OpenCV. */
   if (range == GST_VIDEO_COLOR_RANGE_UNKNOWN)
     range = GST_VIDEO_INFO_IS_GRAY (in_info) ? GST_VIDEO_COLOR_RANGE_0_255 :
         GST_VIDEO_COLOR_RANGE_16_235;
-  self->priv->caps_full_range = range == GST_VIDEO_COLOR_RANGE_0_255;
+  priv->caps_full_range = range == GST_VIDEO_COLOR_RANGE_0_255;
   /* New caps (size, format or range): a new start for the average. */
-  self->priv->equalizer.Reset ();
+  priv->Reset ();
 
-  GST_DEBUG_OBJECT (self, "negotiated %s %dx%d, luma pixel stride %d, "
-      "%s range", GST_VIDEO_INFO_NAME (in_info), GST_VIDEO_INFO_WIDTH (in_info),
-      GST_VIDEO_INFO_HEIGHT (in_info),
+  if (GST_VIDEO_INFO_IS_RGB (in_info)) {
+    /* RGB is equalized through its luma. GStreamer forces the matrix of RGB
+     * caps to "rgb", so the colorimetry names the primaries: the luma
+     * weights are those of the Y'CbCr matrix that goes with them, BT.709
+     * when they say nothing else (sRGB is BT.709), as GStreamer does. */
+    gdouble kr = 0.2126, kb = 0.0722;
+    if (!gst_video_color_matrix_get_Kr_Kb (in_info->colorimetry.matrix, &kr,
+            &kb)
+        && !gst_video_color_matrix_get_Kr_Kb (matrix_for_primaries
+            (in_info->colorimetry.primaries), &kr, &kb)) {
+      kr = 0.2126;
+      kb = 0.0722;
+    }
+    priv->weights = {kr, kb};
+    priv->process = process_rgb;
+    GST_DEBUG_OBJECT (self, "negotiated %s %dx%d: RGB through luma, Kr %.4f "
+        "Kb %.4f", GST_VIDEO_INFO_NAME (in_info),
+        GST_VIDEO_INFO_WIDTH (in_info), GST_VIDEO_INFO_HEIGHT (in_info), kr,
+        kb);
+    return TRUE;
+  }
+
+  priv->format.depth = GST_VIDEO_FORMAT_INFO_DEPTH (finfo, GST_VIDEO_COMP_Y);
+  priv->format.shift = GST_VIDEO_FORMAT_INFO_SHIFT (finfo, GST_VIDEO_COMP_Y);
+  priv->format.big_endian = !GST_VIDEO_FORMAT_INFO_IS_LE (finfo);
+  priv->process = process_luma;
+  GST_DEBUG_OBJECT (self, "negotiated %s %dx%d: luma of %d bits (shift %d, "
+      "%s endian), pixel stride %d, %s range", GST_VIDEO_INFO_NAME (in_info),
+      GST_VIDEO_INFO_WIDTH (in_info), GST_VIDEO_INFO_HEIGHT (in_info),
+      priv->format.depth, priv->format.shift,
+      priv->format.big_endian ? "big" : "little",
       GST_VIDEO_INFO_COMP_PSTRIDE (in_info, GST_VIDEO_COMP_Y),
-      self->priv->caps_full_range ? "full" : "limited");
+      priv->caps_full_range ? "full" : "limited");
   return TRUE;
 }
 
@@ -362,26 +507,26 @@ gst_histeq_transform_frame_ip (GstVideoFilter * filter, GstVideoFrame * frame)
   /* A discontinuity (lost frames, a new segment of a file) is no
    * continuation of what came before. */
   if (GST_BUFFER_IS_DISCONT (frame->buffer))
-    priv->equalizer.Reset ();
+    priv->Reset ();
 
   histeq::FrameReport report;
-  const bool changed = priv->equalizer.Process (
-      static_cast<uint8_t *> (GST_VIDEO_FRAME_COMP_DATA (frame,
-              GST_VIDEO_COMP_Y)),
-      GST_VIDEO_FRAME_COMP_STRIDE (frame, GST_VIDEO_COMP_Y),
-      GST_VIDEO_FRAME_COMP_WIDTH (frame, GST_VIDEO_COMP_Y),
-      GST_VIDEO_FRAME_COMP_HEIGHT (frame, GST_VIDEO_COMP_Y),
-      GST_VIDEO_FRAME_COMP_PSTRIDE (frame, GST_VIDEO_COMP_Y), params,
-      &report);
+  uint32_t *out_hist = NULL;
+  if (s.post_messages) {
+    priv->out_hist.resize (priv->process == process_rgb ? histeq::kBins8 :
+        (size_t) priv->format.bins ());
+    out_hist = priv->out_hist.data ();
+  }
+  const bool changed = priv->process (priv, frame, params, &report, out_hist);
 
   GST_LOG_OBJECT (self, "frame %" GST_TIME_FORMAT ": %s, distance %.3f%s",
       GST_TIME_ARGS (GST_BUFFER_PTS (frame->buffer)), changed ? "equalized" :
       "left unchanged (flat frame or strength 0)", report.distance,
       report.scene_cut ? ", scene cut" : "");
-  if (s.post_messages)
+  if (out_hist)
     gst_element_post_message (GST_ELEMENT (self),
         gst_histeq_stats_message (GST_OBJECT (self),
-            &GST_BASE_TRANSFORM (self)->segment, frame, report));
+            &GST_BASE_TRANSFORM (self)->segment,
+            GST_BUFFER_PTS (frame->buffer), report, out_hist));
   return GST_FLOW_OK;
 }
 
@@ -478,7 +623,8 @@ gst_histeq_class_init (GstHisteqClass * klass)
       "Histogram equalization", "Filter/Effect/Video",
       "Enhances contrast by equalizing the luma histogram of each frame: "
       "global (byte-exact with OpenCV's equalizeHist) or contrast-limited "
-      "adaptive (CLAHE); chroma is left untouched",
+      "adaptive (CLAHE), on 8 to 16-bit YUV/GRAY and on RGB through its luma; "
+      "chroma is left untouched",
       "histeq developers <dev@histeq.invalid>");
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);

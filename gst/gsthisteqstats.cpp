@@ -6,34 +6,37 @@
  */
 #include "gsthisteqstats.h"
 
-#include "histeq/histogram.h"
 #include "histeq/stats.h"
+
+/* The input histogram with at most 256 bins: deeper video's 2^depth bins
+ * are summed in groups of 2^(depth - 8). */
+static void
+take_histogram (GstStructure * s, const uint32_t * hist, int bins)
+{
+  const int group = bins > 256 ? bins / 256 : 1;
+  GValue array = G_VALUE_INIT, bin = G_VALUE_INIT;
+  g_value_init (&array, GST_TYPE_ARRAY);
+  g_value_init (&bin, G_TYPE_UINT);
+  for (int first = 0; first < bins; first += group) {
+    guint sum = 0;
+    for (int v = first; v < first + group; ++v)
+      sum += hist[v];
+    g_value_set_uint (&bin, sum);
+    gst_value_array_append_value (&array, &bin);
+  }
+  g_value_unset (&bin);
+  gst_structure_take_value (s, "histogram-in", &array);
+}
 
 GstMessage *
 gst_histeq_stats_message (GstObject * src, const GstSegment * segment,
-    const GstVideoFrame * frame, const histeq::FrameReport & report)
+    GstClockTime pts, const histeq::FrameReport & report,
+    const uint32_t * out_hist)
 {
-  const GstClockTime pts = GST_BUFFER_PTS (frame->buffer);
-  const histeq::PlaneStats in = histeq::StatsFromHistogram8 (report.histogram_in);
-
-  /* Only the output needs another look at the plane, and only here. */
-  uint32_t out_hist[histeq::kBins8];
-  histeq::Histogram8 (static_cast<const uint8_t *> (GST_VIDEO_FRAME_COMP_DATA
-          (frame, GST_VIDEO_COMP_Y)), GST_VIDEO_FRAME_COMP_STRIDE (frame,
-          GST_VIDEO_COMP_Y), GST_VIDEO_FRAME_COMP_WIDTH (frame,
-          GST_VIDEO_COMP_Y), GST_VIDEO_FRAME_COMP_HEIGHT (frame,
-          GST_VIDEO_COMP_Y), GST_VIDEO_FRAME_COMP_PSTRIDE (frame,
-          GST_VIDEO_COMP_Y), out_hist);
-  const histeq::PlaneStats out = histeq::StatsFromHistogram8 (out_hist);
-
-  GValue histogram = G_VALUE_INIT, bin = G_VALUE_INIT;
-  g_value_init (&histogram, GST_TYPE_ARRAY);
-  g_value_init (&bin, G_TYPE_UINT);
-  for (int v = 0; v < histeq::kBins8; ++v) {
-    g_value_set_uint (&bin, report.histogram_in[v]);
-    gst_value_array_append_value (&histogram, &bin);
-  }
-  g_value_unset (&bin);
+  const histeq::PlaneStats in =
+      histeq::StatsFromHistogram (report.histogram_in, report.bins);
+  const histeq::PlaneStats out =
+      histeq::StatsFromHistogram (out_hist, report.bins);
 
   GstStructure *s = gst_structure_new ("histeq",
       "timestamp", G_TYPE_UINT64, pts,
@@ -47,6 +50,6 @@ gst_histeq_stats_message (GstObject * src, const GstSegment * segment,
       "stddev-out", G_TYPE_DOUBLE, out.stddev,
       "scene-cut", G_TYPE_BOOLEAN, (gboolean) report.scene_cut,
       "scene-distance", G_TYPE_DOUBLE, report.distance, NULL);
-  gst_structure_take_value (s, "histogram-in", &histogram);
+  take_histogram (s, report.histogram_in, report.bins);
   return gst_message_new_element (src, s);
 }

@@ -5,15 +5,15 @@
 #define GST_HISTEQ_STATS_H_
 
 #include <gst/gst.h>
-#include <gst/video/video.h>
 
 #include "histeq/equalizer.h"
 
-/* An element message named "histeq" from `src` describing `frame` (already
- * equalized) and what the equalizer reported for it; timestamps are taken
- * in `segment`. */
+/* An element message named "histeq" from `src` for the frame at `pts`
+ * (timestamps taken in `segment`): statistics of the luma before
+ * (report.histogram_in) and after (`out_hist`, report.bins counts), and the
+ * equalizer's scene-cut decision. */
 GstMessage *gst_histeq_stats_message (GstObject * src,
-    const GstSegment * segment, const GstVideoFrame * frame,
-    const histeq::FrameReport & report);
+    const GstSegment * segment, GstClockTime pts,
+    const histeq::FrameReport & report, const uint32_t * out_hist);
 
 #endif /* GST_HISTEQ_STATS_H_ */

@@ -12,5 +12,5 @@ plugin_init (GstPlugin * plugin)
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, histeq,
-    "Histogram equalization of video luma (global and CLAHE, OpenCV-exact)",
+    "Histogram equalization of video luma, 8 to 16-bit YUV and RGB (global and CLAHE, OpenCV-exact)",
     plugin_init, HISTEQ_VERSION, "LGPL", PACKAGE, HISTEQ_ORIGIN)

@@ -4,9 +4,9 @@
 
 namespace histeq {
 
-PlaneStats StatsFromHistogram8(const uint32_t hist[kBins8]) {
+PlaneStats StatsFromHistogram(const uint32_t* hist, int bins) {
   double n = 0.0, sum = 0.0;
-  for (int v = 0; v < kBins8; ++v) {
+  for (int v = 0; v < bins; ++v) {
     n += hist[v];
     sum += static_cast<double>(hist[v]) * v;
   }
@@ -14,7 +14,7 @@ PlaneStats StatsFromHistogram8(const uint32_t hist[kBins8]) {
   if (n == 0.0) return s;
   s.mean = sum / n;
   double var = 0.0;
-  for (int v = 0; v < kBins8; ++v) var += hist[v] * (v - s.mean) * (v - s.mean);
+  for (int v = 0; v < bins; ++v) var += hist[v] * (v - s.mean) * (v - s.mean);
   s.stddev = std::sqrt(var / n);
   return s;
 }

@@ -24,17 +24,99 @@ GstVideoInfo MakeInfo(GstVideoFormat format, int width, int height, bool padded,
 
 GstCaps* MakeCaps(const GstVideoInfo& info) { return gst_video_info_to_caps(&info); }
 
-static size_t LumaOffset(const GstVideoInfo& info, int x, int y) {
-  const int plane = GST_VIDEO_INFO_COMP_PLANE(&info, GST_VIDEO_COMP_Y);
-  return info.offset[plane] + GST_VIDEO_INFO_COMP_POFFSET(&info, GST_VIDEO_COMP_Y) +
+size_t SampleOffset(const GstVideoInfo& info, int comp, int x, int y) {
+  const int plane = GST_VIDEO_INFO_COMP_PLANE(&info, comp);
+  return info.offset[plane] + GST_VIDEO_INFO_COMP_POFFSET(&info, comp) +
          static_cast<size_t>(y) * GST_VIDEO_INFO_PLANE_STRIDE(&info, plane) +
-         static_cast<size_t>(x) * GST_VIDEO_INFO_COMP_PSTRIDE(&info, GST_VIDEO_COMP_Y);
+         static_cast<size_t>(x) * GST_VIDEO_INFO_COMP_PSTRIDE(&info, comp);
+}
+
+static size_t LumaOffset(const GstVideoInfo& info, int x, int y) {
+  return SampleOffset(info, GST_VIDEO_COMP_Y, x, y);
+}
+
+static std::vector<uint8_t> RandomBytes(size_t n, uint32_t seed) {
+  std::vector<uint8_t> bytes(n);
+  std::mt19937 rng(seed);
+  for (auto& b : bytes) b = static_cast<uint8_t>(rng());
+  return bytes;
+}
+
+// A code value as the format stores it: at its shift, in its byte order.
+static void PutWord(const GstVideoInfo& info, uint8_t* p, uint16_t code) {
+  const uint16_t w = static_cast<uint16_t>(code << GST_VIDEO_FORMAT_INFO_SHIFT(info.finfo, 0));
+  const bool le = GST_VIDEO_FORMAT_INFO_IS_LE(info.finfo);
+  p[le ? 0 : 1] = static_cast<uint8_t>(w);
+  p[le ? 1 : 0] = static_cast<uint8_t>(w >> 8);
+}
+
+static uint16_t GetWord(const GstVideoInfo& info, const uint8_t* p) {
+  const bool le = GST_VIDEO_FORMAT_INFO_IS_LE(info.finfo);
+  const uint16_t w = static_cast<uint16_t>(le ? (p[1] << 8 | p[0]) : (p[0] << 8 | p[1]));
+  return static_cast<uint16_t>(w >> GST_VIDEO_FORMAT_INFO_SHIFT(info.finfo, 0));
+}
+
+Frame MakeDeepFrame(const GstVideoInfo& info, const ref::Codes& codes, uint32_t seed) {
+  Frame f{info, RandomBytes(info.size, seed), {}, codes, {}};
+  f.bytes = BytesWithCodes(f, codes);
+  return f;
+}
+
+std::vector<uint8_t> BytesWithCodes(const Frame& frame, const ref::Codes& codes) {
+  std::vector<uint8_t> out = frame.bytes;
+  for (int y = 0; y < codes.height; ++y)
+    for (int x = 0; x < codes.width; ++x)
+      PutWord(frame.info, &out[LumaOffset(frame.info, x, y)], codes.at(x, y));
+  return out;
+}
+
+ref::Codes ReadCodes(const Frame& frame, const std::vector<uint8_t>& bytes) {
+  ref::Codes c = frame.codes;
+  for (int y = 0; y < c.height; ++y)
+    for (int x = 0; x < c.width; ++x) c.at(x, y) = GetWord(frame.info, &bytes[LumaOffset(frame.info, x, y)]);
+  return c;
+}
+
+static const int kRgbComps[3] = {GST_VIDEO_COMP_R, GST_VIDEO_COMP_G, GST_VIDEO_COMP_B};
+
+Frame MakeRgbFrame(const GstVideoInfo& info, const testimg::Image& rgb, uint32_t seed) {
+  Frame f{info, RandomBytes(info.size, seed), {}, {}, rgb};
+  for (int c = 0; c < 3; ++c)
+    for (int y = 0; y < rgb.height; ++y)
+      for (int x = 0; x < rgb.width; ++x)
+        f.bytes[SampleOffset(info, kRgbComps[c], x, y)] = rgb.at(x, y, c);
+  return f;
+}
+
+testimg::Image ReadRgb(const Frame& frame, const std::vector<uint8_t>& bytes) {
+  testimg::Image out = frame.rgb;
+  for (int c = 0; c < 3; ++c)
+    for (int y = 0; y < out.height; ++y)
+      for (int x = 0; x < out.width; ++x)
+        out.at(x, y, c) = bytes[SampleOffset(frame.info, kRgbComps[c], x, y)];
+  return out;
+}
+
+bool OnlySamplesChanged(const Frame& frame, const std::vector<uint8_t>& bytes) {
+  if (bytes.size() != frame.bytes.size()) return false;
+  std::vector<bool> sample(bytes.size(), false);
+  const bool rgb = GST_VIDEO_INFO_IS_RGB(&frame.info);
+  const int width = GST_VIDEO_INFO_COMP_WIDTH(&frame.info, 0);
+  const int height = GST_VIDEO_INFO_COMP_HEIGHT(&frame.info, 0);
+  const int sample_bytes = GST_VIDEO_FORMAT_INFO_BITS(frame.info.finfo) > 8 ? 2 : 1;
+  for (int c = 0; c < (rgb ? 3 : 1); ++c)
+    for (int y = 0; y < height; ++y)
+      for (int x = 0; x < width; ++x) {
+        const size_t o = SampleOffset(frame.info, rgb ? kRgbComps[c] : GST_VIDEO_COMP_Y, x, y);
+        for (int k = 0; k < sample_bytes; ++k) sample[o + k] = true;
+      }
+  for (size_t i = 0; i < bytes.size(); ++i)
+    if (!sample[i] && bytes[i] != frame.bytes[i]) return false;
+  return true;
 }
 
 Frame MakeFrame(const GstVideoInfo& info, const testimg::Image& luma, uint32_t seed) {
-  Frame f{info, std::vector<uint8_t>(info.size), luma};
-  std::mt19937 rng(seed);
-  for (auto& b : f.bytes) b = static_cast<uint8_t>(rng());
+  Frame f{info, RandomBytes(info.size, seed), luma, {}, {}};
   for (int y = 0; y < luma.height; ++y)
     for (int x = 0; x < luma.width; ++x) f.bytes[LumaOffset(info, x, y)] = luma.at(x, y);
   return f;

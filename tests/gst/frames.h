@@ -27,8 +27,31 @@ GstCaps* MakeCaps(const GstVideoInfo& info);
 struct Frame {
   GstVideoInfo info;
   std::vector<uint8_t> bytes;  // the whole buffer
-  testimg::Image luma;         // the Y samples, packed
+  testimg::Image luma;         // the Y samples, packed (8-bit formats)
+  ref::Codes codes;            // the Y code values (deeper formats)
+  testimg::Image rgb;          // R, G, B (RGB formats)
 };
+
+// Byte offset of component `comp`'s sample (x, y) in a buffer laid out as
+// `info`.
+size_t SampleOffset(const GstVideoInfo& info, int comp, int x, int y);
+
+// A frame of a 10 to 16-bit format whose Y code values are `codes`, written
+// as the format stores them; other bytes random from `seed`.
+Frame MakeDeepFrame(const GstVideoInfo& info, const ref::Codes& codes, uint32_t seed);
+// The bytes of `frame` with its Y code values replaced by `codes`.
+std::vector<uint8_t> BytesWithCodes(const Frame& frame, const ref::Codes& codes);
+// The Y code values of a deep-format buffer's bytes.
+ref::Codes ReadCodes(const Frame& frame, const std::vector<uint8_t>& bytes);
+
+// A frame of an RGB format holding `rgb` (3 channels); alpha, x and padding
+// bytes random from `seed`.
+Frame MakeRgbFrame(const GstVideoInfo& info, const testimg::Image& rgb, uint32_t seed);
+// R, G, B of an RGB-format buffer's bytes.
+testimg::Image ReadRgb(const Frame& frame, const std::vector<uint8_t>& bytes);
+// True if every byte that is not a colour sample (R, G, B; or Y for the
+// other formats) is the same in `bytes` as in `frame`.
+bool OnlySamplesChanged(const Frame& frame, const std::vector<uint8_t>& bytes);
 
 // A frame whose luma is `luma` (sized as the format's Y component) and whose
 // other bytes are random from `seed`.

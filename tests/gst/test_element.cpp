@@ -192,7 +192,7 @@ void CollectWarnings(GstDebugCategory* category, GstDebugLevel level, const gcha
   g_warnings.emplace_back(gst_debug_message_get(message));
 }
 
-TEST(Element, RefusesRgbWithReadableMessage) {
+TEST(Element, RefusesUnsupportedFormatWithReadableMessage) {
   gst_debug_set_threshold_for_name("histeq", GST_LEVEL_WARNING);
   gst_debug_add_log_function(CollectWarnings, nullptr, nullptr);
 
@@ -203,9 +203,9 @@ TEST(Element, RefusesRgbWithReadableMessage) {
   // A sticky event is stored whatever the peer says; the refusal shows on
   // the first buffer.
   gst_harness_push_event(h, gst_event_new_caps(gst_caps_from_string(
-                                "video/x-raw,format=RGB,width=64,height=48,framerate=30/1")));
+                                "video/x-raw,format=RGB16,width=64,height=48,framerate=30/1")));
   gst_harness_push_event(h, gst_event_new_segment(&segment));
-  GstBuffer* buf = gst_buffer_new_allocate(nullptr, 64 * 48 * 3, nullptr);
+  GstBuffer* buf = gst_buffer_new_allocate(nullptr, 64 * 48 * 2, nullptr);
   EXPECT_EQ(gst_harness_push(h, buf), GST_FLOW_NOT_NEGOTIATED);
   EXPECT_EQ(gst_harness_buffers_received(h), 0u);
   gst_harness_teardown(h);
@@ -216,7 +216,7 @@ TEST(Element, RefusesRgbWithReadableMessage) {
   bool explained = false;
   for (const auto& w : g_warnings)
     explained = explained || (w.find("refusing caps") != std::string::npos &&
-                              w.find("RGB") != std::string::npos &&
+                              w.find("RGB16") != std::string::npos &&
                               w.find("videoconvert") != std::string::npos);
   EXPECT_TRUE(explained) << "no readable warning in the histeq debug category";
 }
@@ -224,7 +224,7 @@ TEST(Element, RefusesRgbWithReadableMessage) {
 TEST(Element, TemplateCapsListTheFormats) {
   GstElementFactory* factory = gst_element_factory_find("histeq");
   ASSERT_NE(factory, nullptr);
-  GstCaps* rgb = gst_caps_from_string("video/x-raw,format=RGB");
+  GstCaps* rgb = gst_caps_from_string("video/x-raw,format=RGB16");
   GstCaps* i420 =
       gst_caps_from_string("video/x-raw,format=I420,width=385,height=289,framerate=30/1");
   EXPECT_FALSE(gst_element_factory_can_sink_any_caps(factory, rgb));

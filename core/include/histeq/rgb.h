@@ -30,12 +30,16 @@ struct RgbPlanes {
   uint8_t* b = nullptr;
   ptrdiff_t stride_r = 0, stride_g = 0, stride_b = 0;
   int pixel_step = 1;
+  // For packed formats of 4 bytes a pixel (RGBx, BGRA, xRGB, ...): the byte
+  // offsets of R, G and B within their pixel, which enable a vector path;
+  // -1 when unknown (any other layout takes the scalar path).
+  int offset_r = -1, offset_g = -1, offset_b = -1;
 };
 
 // Keeps the luma planes and the equalizer's state between frames.
 class RgbEqualizer {
  public:
-  // Y = round(kr R + kg G + kb B) (full range; in 16-bit fixed point), L =
+  // Y = round(kr R + kg G + kb B) (full range; in 15-bit fixed point), L =
   // Y equalized as a GRAY8 plane with `params` (range is always full: RGB
   // is), then every channel c' = clamp(c + L - Y, 0, 255): adding the same
   // delta to R, G and B moves Y by it and leaves Cb and Cr as they were,
@@ -44,6 +48,9 @@ class RgbEqualizer {
                const LumaWeights& weights, const Params& params,
                FrameReport* report = nullptr);
   void Reset() { equalizer_.Reset(); }
+  // The luma of the last frame after equalization, before it was applied to
+  // R, G and B (width * height samples, packed).
+  const uint8_t* equalized_luma() const { return l_.data(); }
 
  private:
   Equalizer equalizer_;

@@ -13,9 +13,12 @@ struct PlaneStats {
   double stddev = 0.0;  // population standard deviation
 };
 
-// Mean and standard deviation of the samples counted in `hist` (all zero
-// for an empty histogram).
-PlaneStats StatsFromHistogram8(const uint32_t hist[kBins8]);
+// Mean and standard deviation of the samples counted in `hist`, `bins`
+// counts, in code values (all zero for an empty histogram).
+PlaneStats StatsFromHistogram(const uint32_t* hist, int bins);
+inline PlaneStats StatsFromHistogram8(const uint32_t hist[kBins8]) {
+  return StatsFromHistogram(hist, kBins8);
+}
 
 }  // namespace histeq
 
