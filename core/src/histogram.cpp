@@ -1,6 +1,7 @@
 #include "histeq/histogram.h"
 
 #include <cstring>
+#include <vector>
 
 namespace histeq {
 namespace {
@@ -32,6 +33,42 @@ void CountPlane(const uint8_t* data, ptrdiff_t stride, int width, int height,
     CountRow<kStep>(data + y * stride, width, step, sub);
 }
 
+// Neighbouring samples of real pictures are alike, so counting pairs of
+// samples in a 65536-entry table touches few entries, each increment counts
+// two samples, and the table folds back into 256 bins cheaply. Worth it from
+// a few hundred thousand samples on (the fold and the clearing cost ~0.3 M
+// operations); uniform noise, the worst case, is about 10 % slower.
+constexpr uint64_t kPairHistogramMin = 1u << 18;
+
+void HistogramPairs(const uint8_t* data, ptrdiff_t stride, int width, int height,
+                    uint32_t hist[kBins8]) {
+  thread_local std::vector<uint32_t> pairs(1u << 16);
+  std::memset(pairs.data(), 0, pairs.size() * sizeof(uint32_t));
+  uint32_t* t = pairs.data();
+  for (int y = 0; y < height; ++y) {
+    const uint8_t* p = data + y * stride;
+    int x = 0;
+    for (; x + 8 <= width; x += 8) {
+      uint64_t w;
+      std::memcpy(&w, p + x, 8);
+      ++t[w & 0xffff];
+      ++t[(w >> 16) & 0xffff];
+      ++t[(w >> 32) & 0xffff];
+      ++t[w >> 48];
+    }
+    for (; x < width; ++x) ++hist[p[x]];
+  }
+  // Each pair counts once for each of its two bytes; byte order does not
+  // matter for that.
+  for (uint32_t pair = 0; pair < (1u << 16); ++pair) {
+    const uint32_t c = t[pair];
+    if (c) {
+      hist[pair & 0xff] += c;
+      hist[pair >> 8] += c;
+    }
+  }
+}
+
 }  // namespace
 
 void AccumulateHistogram8(const uint8_t* data, ptrdiff_t stride, int width,
@@ -50,6 +87,11 @@ void AccumulateHistogram8(const uint8_t* data, ptrdiff_t stride, int width,
 void Histogram8(const uint8_t* data, ptrdiff_t stride, int width, int height,
                 int pixel_step, uint32_t hist[kBins8]) {
   std::memset(hist, 0, kBins8 * sizeof(hist[0]));
+  if (pixel_step == 1 && width >= 8 && height > 0 &&
+      static_cast<uint64_t>(width) * static_cast<uint64_t>(height) >= kPairHistogramMin) {
+    HistogramPairs(data, stride, width, height, hist);
+    return;
+  }
   AccumulateHistogram8(data, stride, width, height, pixel_step, hist);
 }
 

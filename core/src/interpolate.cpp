@@ -11,6 +11,8 @@
 #include "histeq/sample.h"
 #include "round.h"
 
+#include "histeq/simd.h"
+
 #if defined(__SSE2__) || defined(_M_X64)
 #include <emmintrin.h>
 #define HISTEQ_INTERPOLATE_SSE2 1
@@ -42,13 +44,14 @@ inline float Blend(uint32_t q, float a1, float a, float b1, float b) {
 // One row: every sample through its span's quad table.
 template <int kStep>
 void InterpolateRow(uint8_t* p, int width, int step, const int* span, const float* a,
-                    const float* a1, const uint32_t* quads, float b1, float b) {
+                    const float* a1, const uint32_t* quads, float b1, float b, bool vector) {
   const int s = kStep > 0 ? kStep : step;
   int x = 0;
 #ifdef HISTEQ_INTERPOLATE_SSE2
+  const int vector_end = vector ? width : 0;
   const __m128i bytes = _mm_set1_epi32(0xff);
   const __m128 vb = _mm_set1_ps(b), vb1 = _mm_set1_ps(b1);
-  for (; x + 4 <= width; x += 4) {
+  for (; x + 4 <= vector_end; x += 4) {
     const __m128i q = _mm_set_epi32(
         static_cast<int>(quads[span[x + 3] + p[(x + 3) * s]]),
         static_cast<int>(quads[span[x + 2] + p[(x + 2) * s]]),
@@ -76,6 +79,8 @@ void InterpolateRow(uint8_t* p, int width, int step, const int* span, const floa
       p[(x + 3) * s] = static_cast<uint8_t>(four >> 24);
     }
   }
+#else
+  (void)vector;
 #endif
   for (; x < width; ++x) {
     uint8_t& v = p[x * s];
@@ -118,6 +123,7 @@ void TileInterpolator8::Apply(uint8_t* data, ptrdiff_t stride, int step,
                               const TileGrid& g, const uint8_t* luts) {
   if (!(grid_ == g)) Prepare(g);
   const float inv_th = 1.0f / static_cast<float>(g.tile_height);
+  const bool vector = ActiveSimd() >= SimdLevel::kSse2;
   int band = -2;
   for (int y = 0; y < g.height; ++y) {
     const Split sp = SplitAt(y, inv_th);
@@ -128,10 +134,11 @@ void TileInterpolator8::Apply(uint8_t* data, ptrdiff_t stride, int step,
     const float b = sp.a, b1 = 1.0f - sp.a;
     uint8_t* row = data + y * stride;
     if (step == 1)
-      InterpolateRow<1>(row, g.width, 1, span_.data(), a_.data(), a1_.data(), quads_.data(), b1, b);
+      InterpolateRow<1>(row, g.width, 1, span_.data(), a_.data(), a1_.data(), quads_.data(), b1, b,
+                        vector);
     else
       InterpolateRow<0>(row, g.width, step, span_.data(), a_.data(), a1_.data(), quads_.data(), b1,
-                        b);
+                        b, vector);
   }
 }
 

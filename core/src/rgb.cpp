@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "histeq/simd.h"
+
 #if defined(__SSE2__) || defined(_M_X64)
 #include <emmintrin.h>
 #define HISTEQ_RGB_SSE2 1
@@ -32,7 +34,7 @@ inline uint8_t Clamp8(int v) { return static_cast<uint8_t>(v < 0 ? 0 : (v > 255 
 
 // A packed 4-byte layout the vector path can take.
 bool Packed4(const RgbPlanes& pl) {
-  return pl.pixel_step == 4 && pl.offset_r >= 0 && pl.offset_g >= 0 && pl.offset_b >= 0 &&
+  return ActiveSimd() >= SimdLevel::kSse2 && pl.pixel_step == 4 && pl.offset_r >= 0 && pl.offset_g >= 0 && pl.offset_b >= 0 &&
          pl.offset_r + pl.offset_g + pl.offset_b <= 6;
 }
 

@@ -34,9 +34,8 @@ void BM_Histeq_Global8(benchmark::State& state) {
   const testimg::Image& src = Scene(w, h);
   std::vector<uint8_t> work = src.pixels;
   for (auto _ : state) {
-    // Restoring the input keeps every iteration's histogram the same; the
-    // copy is included on both sides (OpenCV writes a separate output).
-    std::copy(src.pixels.begin(), src.pixels.end(), work.begin());
+    // In place, over and over: equalizing an equalized picture costs the
+    // same (its histogram is as spread), and no copy blurs the comparison.
     histeq::EqualizeHist8(work.data(), w, w, h);
     benchmark::DoNotOptimize(work.data());
   }
@@ -81,10 +80,9 @@ void BM_OpenCV_EqualizeHist(benchmark::State& state) {
   const int w = static_cast<int>(state.range(0)), h = static_cast<int>(state.range(1));
   const testimg::Image& src = Scene(w, h);
   cv::Mat in(h, w, CV_8UC1, const_cast<uint8_t*>(src.pixels.data()));
-  cv::Mat copy(h, w, CV_8UC1), out(h, w, CV_8UC1);
+  cv::Mat out(h, w, CV_8UC1);
   for (auto _ : state) {
-    in.copyTo(copy);
-    cv::equalizeHist(copy, out);
+    cv::equalizeHist(in, out);
     benchmark::DoNotOptimize(out.data);
   }
   state.SetBytesProcessed(state.iterations() * int64_t(w) * h);

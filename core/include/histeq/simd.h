@@ -1,0 +1,24 @@
+// Which vector instructions the core uses, chosen at run time from the CPU.
+#ifndef HISTEQ_SIMD_H_
+#define HISTEQ_SIMD_H_
+
+namespace histeq {
+
+enum class SimdLevel {
+  kScalar = 0,  // plain C++ only
+  kSse2 = 1,    // x86-64 baseline
+  kAvx2 = 2,
+};
+
+// The best level this CPU supports (and this build can use).
+SimdLevel DetectedSimd();
+
+// The level the core uses: the detected one, capped by SetMaxSimd. Every
+// level gives the same bytes; the cap is for tests and benchmarks that
+// compare the paths.
+SimdLevel ActiveSimd();
+void SetMaxSimd(SimdLevel level);
+
+}  // namespace histeq
+
+#endif  // HISTEQ_SIMD_H_

@@ -1,0 +1,183 @@
+// Every vector path against the scalar one, byte for byte: odd widths,
+// unaligned pointers, padded rows, and planes that end exactly at a page
+// boundary with an unreadable page after it (an over-read crashes). The
+// histogram's pair-counting path against the plain one.
+#include <gtest/gtest.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "histeq/apply.h"
+#include "histeq/clahe.h"
+#include "histeq/histogram.h"
+#include "histeq/rgb.h"
+#include "histeq/simd.h"
+#include "images.h"
+
+namespace {
+
+using histeq::SimdLevel;
+
+std::vector<SimdLevel> Levels() {
+  std::vector<SimdLevel> levels;
+  for (SimdLevel l : {SimdLevel::kScalar, SimdLevel::kSse2, SimdLevel::kAvx2})
+    if (l <= histeq::DetectedSimd()) levels.push_back(l);
+  return levels;
+}
+
+// Restores the cap when a test ends.
+struct SimdCap {
+  explicit SimdCap(SimdLevel l) { histeq::SetMaxSimd(l); }
+  ~SimdCap() { histeq::SetMaxSimd(SimdLevel::kAvx2); }
+};
+
+// `size` bytes whose last one is the last readable byte before a
+// PROT_NONE page.
+class GuardedBuffer {
+ public:
+  explicit GuardedBuffer(size_t size) {
+    const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    const size_t pages = (size + page - 1) / page;
+    map_size_ = (pages + 1) * page;
+    void* m = mmap(nullptr, map_size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) std::abort();
+    base_ = static_cast<uint8_t*>(m);
+    mprotect(base_ + pages * page, page, PROT_NONE);
+    data_ = base_ + pages * page - size;
+  }
+  ~GuardedBuffer() { munmap(base_, map_size_); }
+  uint8_t* data() { return data_; }
+
+ private:
+  uint8_t* base_ = nullptr;
+  uint8_t* data_ = nullptr;
+  size_t map_size_ = 0;
+};
+
+TEST(Simd, ReportsLevels) {
+  std::printf("SIMD levels on this machine: up to %s\n",
+              histeq::DetectedSimd() == SimdLevel::kAvx2   ? "AVX2"
+              : histeq::DetectedSimd() == SimdLevel::kSse2 ? "SSE2"
+                                                           : "scalar");
+  EXPECT_GE(Levels().size(), 1u);
+}
+
+TEST(Simd, ApplyLutEveryPathSameBytes) {
+  uint8_t lut[256];
+  std::mt19937 rng(3);
+  for (auto& v : lut) v = static_cast<uint8_t>(rng());
+  for (int width : {1, 2, 15, 16, 17, 31, 32, 33, 63, 64, 65, 70, 1000}) {
+    for (int offset : {0, 1, 3, 7, 15, 31}) {
+      for (int padding : {0, 5}) {
+        const int height = 5;
+        const ptrdiff_t stride = width + padding;
+        const size_t size = static_cast<size_t>(stride) * (height - 1) + width + offset;
+        std::vector<uint8_t> input(size);
+        for (auto& b : input) b = static_cast<uint8_t>(rng());
+        std::vector<uint8_t> expected;
+        for (SimdLevel level : Levels()) {
+          SimdCap cap(level);
+          GuardedBuffer buf(size);
+          std::memcpy(buf.data(), input.data(), size);
+          histeq::ApplyLut8(buf.data() + offset, stride, width, height, 1, lut);
+          std::vector<uint8_t> got(buf.data(), buf.data() + size);
+          if (level == SimdLevel::kScalar) {
+            expected = got;
+            // The scalar path itself, against the definition.
+            for (int y = 0; y < height; ++y)
+              for (int x = 0; x < width; ++x) {
+                const size_t o = offset + y * stride + x;
+                ASSERT_EQ(got[o], lut[input[o]]);
+              }
+            for (size_t i = 0; i < static_cast<size_t>(offset); ++i) ASSERT_EQ(got[i], input[i]);
+          } else {
+            ASSERT_EQ(got, expected) << "level " << static_cast<int>(level) << " width " << width
+                                     << " offset " << offset << " padding " << padding;
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(Simd, ClaheInterpolationEveryPathSameBytes) {
+  for (int width : {1, 3, 4, 5, 7, 33, 385}) {
+    for (int step : {1, 2, 4}) {
+      const testimg::Image img = testimg::MakeScene(width, 37, static_cast<uint32_t>(width));
+      std::vector<uint8_t> expected;
+      for (SimdLevel level : Levels()) {
+        SimdCap cap(level);
+        testimg::PaddedPlane plane(img, step, 3);
+        histeq::Clahe clahe;
+        clahe.Apply(plane.data(), plane.stride(), width, 37, step, {2.0, 8, 8});
+        ASSERT_TRUE(plane.NonSamplesIntact());
+        const std::vector<uint8_t> got = plane.Samples().pixels;
+        if (level == SimdLevel::kScalar)
+          expected = got;
+        else
+          ASSERT_EQ(got, expected) << "level " << static_cast<int>(level) << " width " << width
+                                   << " step " << step;
+      }
+    }
+  }
+}
+
+TEST(Simd, RgbPacked4EveryPathSameBytes) {
+  const testimg::Image photo = testimg::LoadTestPhoto("coffee.ppm");
+  for (int width : {1, 3, 4, 5, 9, 600}) {
+    std::vector<uint8_t> expected;
+    for (SimdLevel level : Levels()) {
+      SimdCap cap(level);
+      // BGRx, one padded row after another, ending at a guard page.
+      const int height = 11, stride = width * 4 + 4;
+      const size_t size = static_cast<size_t>(stride) * (height - 1) + width * 4;
+      GuardedBuffer buf(size);
+      for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width; ++x)
+          for (int c = 0; c < 4; ++c)
+            buf.data()[y * stride + x * 4 + c] = c == 3 ? 0xA5 : photo.at(x, y * 30, 2 - c);
+      histeq::RgbPlanes pl;
+      pl.b = buf.data();
+      pl.g = buf.data() + 1;
+      pl.r = buf.data() + 2;
+      pl.stride_r = pl.stride_g = pl.stride_b = stride;
+      pl.pixel_step = 4;
+      pl.offset_b = 0;
+      pl.offset_g = 1;
+      pl.offset_r = 2;
+      histeq::RgbEqualizer eq;
+      eq.Process(pl, width, height, histeq::LumaWeights::Bt709(), {});
+      std::vector<uint8_t> got(buf.data(), buf.data() + size);
+      for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width; ++x) ASSERT_EQ(got[y * stride + x * 4 + 3], 0xA5) << "x byte";
+      if (level == SimdLevel::kScalar)
+        expected = got;
+      else
+        ASSERT_EQ(got, expected) << "level " << static_cast<int>(level) << " width " << width;
+    }
+  }
+}
+
+TEST(Histogram, PairCountingEqualsPlainCounting) {
+  // Around the size from which whole planes are counted in pairs, odd
+  // widths and padded rows, natural and noisy content.
+  for (auto size : {std::make_pair(512, 511), std::make_pair(512, 512), std::make_pair(1021, 257),
+                    std::make_pair(8, 40000), std::make_pair(9, 30000), std::make_pair(1920, 1080)}) {
+    for (bool noise : {false, true}) {
+      const testimg::Image img = noise ? testimg::MakeNoise(size.first, size.second, 2)
+                                       : testimg::MakeScene(size.first, size.second, 2);
+      testimg::PaddedPlane plane(img, 1, 3);
+      uint32_t fast[256], plain[256] = {};
+      histeq::Histogram8(plane.data(), plane.stride(), img.width, img.height, 1, fast);
+      histeq::AccumulateHistogram8(plane.data(), plane.stride(), img.width, img.height, 1, plain);
+      for (int v = 0; v < 256; ++v)
+        ASSERT_EQ(fast[v], plain[v]) << size.first << "x" << size.second << " value " << v;
+    }
+  }
+}
+
+}  // namespace
