@@ -71,6 +71,7 @@
 
 #include <gst/video/video.h>
 
+#include <memory>
 #include <vector>
 
 #include "gsthisteqstats.h"
@@ -78,6 +79,7 @@
 #include "histeq/equalizer.h"
 #include "histeq/histogram.h"
 #include "histeq/rgb.h"
+#include "histeq/threads.h"
 
 /* The settings are guarded by the object lock. GLib's GMutex is a bare futex
  * on Linux, invisible to ThreadSanitizer, so in a TSan build the lock also
@@ -113,6 +115,7 @@ enum
   PROP_SMOOTHING,
   PROP_SCENE_THRESHOLD,
   PROP_POST_MESSAGES,
+  PROP_N_THREADS,
 };
 
 #define DEFAULT_PROP_MODE GST_HISTEQ_MODE_GLOBAL
@@ -126,6 +129,8 @@ enum
 #define MAX_PROP_SMOOTHING 300
 #define DEFAULT_PROP_SCENE_THRESHOLD 0.3
 #define DEFAULT_PROP_POST_MESSAGES FALSE
+#define DEFAULT_PROP_N_THREADS 1
+#define MAX_PROP_N_THREADS 64
 
 #define HISTEQ_FORMATS \
   "{ GRAY8, I420, YV12, NV12, NV21, Y41B, Y42B, Y444, NV16, NV24, " \
@@ -149,6 +154,7 @@ struct GstHisteqSettings
   guint smoothing = DEFAULT_PROP_SMOOTHING;
   double scene_threshold = DEFAULT_PROP_SCENE_THRESHOLD;
   gboolean post_messages = DEFAULT_PROP_POST_MESSAGES;
+  guint n_threads = DEFAULT_PROP_N_THREADS;
 };
 
 struct GstHisteqPrivate;
@@ -175,6 +181,22 @@ struct GstHisteqPrivate
   histeq::Equalizer equalizer;       /* the luma paths */
   histeq::RgbEqualizer rgb;          /* the RGB path */
   std::vector<uint32_t> out_hist;    /* statistics scratch */
+  /* Worker threads: made on start or caps, or when n-threads changes, never
+   * per frame; null for one thread. */
+  std::unique_ptr<histeq::ThreadPool> pool;
+  guint pool_setting = 0;            /* the n-threads it was made for */
+
+  /* Makes the pool for `n_threads` (0 = one per core) unless it exists. */
+  void EnsurePool (guint n_threads)
+  {
+    if (pool_setting == n_threads && (pool || n_threads == 1))
+      return;
+    const int threads = histeq::ThreadPool::Resolve ((int) n_threads);
+    pool.reset (threads > 1 ? new histeq::ThreadPool (threads) : nullptr);
+    pool_setting = n_threads;
+    equalizer.SetThreadPool (pool.get ());
+    rgb.SetThreadPool (pool.get ());
+  }
 
   void Reset ()
   {
@@ -251,6 +273,9 @@ gst_histeq_set_property (GObject * object, guint prop_id,
     case PROP_POST_MESSAGES:
       s->post_messages = g_value_get_boolean (value);
       break;
+    case PROP_N_THREADS:
+      s->n_threads = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -294,6 +319,9 @@ gst_histeq_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_POST_MESSAGES:
       g_value_set_boolean (value, s->post_messages);
       break;
+    case PROP_N_THREADS:
+      g_value_set_uint (value, s->n_threads);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -317,7 +345,13 @@ gst_histeq_before_transform (GstBaseTransform * trans, GstBuffer * buf)
 static gboolean
 gst_histeq_start (GstBaseTransform * trans)
 {
-  GST_HISTEQ (trans)->priv->Reset ();
+  GstHisteq *self = GST_HISTEQ (trans);
+
+  SETTINGS_LOCK (self);
+  const guint n_threads = self->priv->settings.n_threads;
+  SETTINGS_UNLOCK (self);
+  self->priv->EnsurePool (n_threads);
+  self->priv->Reset ();
   return TRUE;
 }
 
@@ -504,6 +538,9 @@ gst_histeq_transform_frame_ip (GstVideoFilter * filter, GstVideoFrame * frame)
   params.smoothing = (int) s.smoothing;
   params.scene_threshold = s.scene_threshold;
 
+  /* Threads follow n-threads; the pool is only remade when it changed. */
+  priv->EnsurePool (s.n_threads);
+
   /* A discontinuity (lost frames, a new segment of a file) is no
    * continuation of what came before. */
   if (GST_BUFFER_IS_DISCONT (frame->buffer))
@@ -612,6 +649,12 @@ gst_histeq_class_init (GstHisteqClass * klass)
           "frame's timestamps, the mean and standard deviation of the luma "
           "before and after, the scene-cut decision and distance, and the "
           "256-bin input histogram", DEFAULT_PROP_POST_MESSAGES, flags));
+  g_object_class_install_property (gobject_class, PROP_N_THREADS,
+      g_param_spec_uint ("n-threads", "Threads",
+          "Threads to split each frame over (0 = one per core). The output is "
+          "the same bytes whatever the number; threads are made when the "
+          "stream starts or this changes, never per frame", 0,
+          MAX_PROP_N_THREADS, DEFAULT_PROP_N_THREADS, flags));
   g_object_class_install_property (gobject_class, PROP_RANGE,
       g_param_spec_enum ("range", "Range",
           "Range of the equalized luma: auto follows the caps' colorimetry "

@@ -23,10 +23,8 @@ bool Equalizer::Process(uint8_t* data, ptrdiff_t stride, int width, int height,
   if (adaptive) {
     grid = TileGrid::Make(width, height, p.tiles_x, p.tiles_y);
     clahe_.ComputeHistograms(data, stride, step, format, grid, frame_hist_.data());
-  } else if (wide) {
-    HistogramWide(data, stride, width, height, step, format, frame_hist_.data());
   } else {
-    Histogram8(data, stride, width, height, step, frame_hist_.data());
+    PlaneHistogram(data, stride, width, height, step, format);
   }
   r.histogram_in = frame_hist_.data();
   r.bins = bins;
@@ -59,14 +57,58 @@ bool Equalizer::Process(uint8_t* data, ptrdiff_t stride, int width, int height,
   } else if (wide) {
     lut16_.resize(static_cast<size_t>(bins));
     if (!BuildGlobalLut(format, pixels, p, exact, lut16_.data())) return false;
-    ApplyLutWide(data, stride, width, height, step, format, lut16_.data());
+    ForRowStripes(height, [&](int y0, int y1) {
+      ApplyLutWide(data + y0 * stride, stride, width, y1 - y0, step, format, lut16_.data());
+    });
   } else {
     lut8_.resize(kBins8);
     if (!BuildGlobalLut(format, pixels, p, exact, lut8_.data())) return false;
-    ApplyLut8(data, stride, width, height, step, lut8_.data());
+    ForRowStripes(height, [&](int y0, int y1) {
+      ApplyLut8(data + y0 * stride, stride, width, y1 - y0, step, lut8_.data());
+    });
   }
   r.changed = true;
   return true;
+}
+
+template <typename Apply>
+void Equalizer::ForRowStripes(int height, Apply apply) {
+  const int threads = pool_ ? pool_->size() : 1;
+  const int stripes = height < threads ? height : threads;
+  ForEach(pool_, stripes, [&](int i) {
+    int y0, y1;
+    StripeRows(i, stripes, height, &y0, &y1);
+    apply(y0, y1);
+  });
+}
+
+void Equalizer::PlaneHistogram(const uint8_t* data, ptrdiff_t stride, int width, int height,
+                               int step, const SampleFormat& format) {
+  const size_t bins = static_cast<size_t>(format.bins());
+  auto count = [&](const uint8_t* rows, int n, uint32_t* hist) {
+    if (format.depth > 8)
+      HistogramWide(rows, stride, width, n, step, format, hist);
+    else
+      Histogram8(rows, stride, width, n, step, hist);
+  };
+  const int threads = pool_ ? pool_->size() : 1;
+  const int stripes = height < threads ? height : threads;
+  if (stripes <= 1) {
+    count(data, height, frame_hist_.data());
+    return;
+  }
+  // Each stripe counts on its own; the sums are the same in any order.
+  stripe_hists_.resize(static_cast<size_t>(stripes) * bins);
+  ForEach(pool_, stripes, [&](int i) {
+    int y0, y1;
+    StripeRows(i, stripes, height, &y0, &y1);
+    count(data + y0 * stride, y1 - y0, &stripe_hists_[static_cast<size_t>(i) * bins]);
+  });
+  for (size_t v = 0; v < bins; ++v) {
+    uint32_t sum = 0;
+    for (int i = 0; i < stripes; ++i) sum += stripe_hists_[static_cast<size_t>(i) * bins + v];
+    frame_hist_[v] = sum;
+  }
 }
 
 template <typename T>

@@ -90,12 +90,14 @@ void InterpolateRow(uint8_t* p, int width, int step, const int* span, const floa
 
 }  // namespace
 
-void TileInterpolator8::Prepare(const TileGrid& g) {
+void TileInterpolator8::Prepare(const TileGrid& g, int slots) {
+  if (static_cast<int>(quads_.size()) < slots) quads_.resize(static_cast<size_t>(slots));
+  for (auto& q : quads_) q.resize(static_cast<size_t>(g.tiles_x + 1) * kBins8);
+  if (grid_ == g) return;
   grid_ = g;
   span_.resize(g.width);
   a_.resize(g.width);
   a1_.resize(g.width);
-  quads_.resize(static_cast<size_t>(g.tiles_x + 1) * kBins8);
   const float inv_tw = 1.0f / static_cast<float>(g.tile_width);
   for (int x = 0; x < g.width; ++x) {
     const Split sp = SplitAt(x, inv_tw);
@@ -105,14 +107,15 @@ void TileInterpolator8::Prepare(const TileGrid& g) {
   }
 }
 
-void TileInterpolator8::BuildBand(const uint8_t* luts, int top, int bottom) {
+void TileInterpolator8::BuildBand(const uint8_t* luts, int top, int bottom,
+                                  uint32_t* quads) const {
   const size_t row = static_cast<size_t>(grid_.tiles_x) * kBins8;
   const uint8_t* t = luts + top * row;
   const uint8_t* b = luts + bottom * row;
   for (int span = 0; span <= grid_.tiles_x; ++span) {
     const int left = std::max(span - 1, 0) * kBins8;
     const int right = std::min(span, grid_.tiles_x - 1) * kBins8;
-    uint32_t* q = &quads_[static_cast<size_t>(span) * kBins8];
+    uint32_t* q = quads + static_cast<size_t>(span) * kBins8;
     for (int v = 0; v < kBins8; ++v)
       q[v] = static_cast<uint32_t>(t[left + v]) | static_cast<uint32_t>(t[right + v]) << 8 |
              static_cast<uint32_t>(b[left + v]) << 16 | static_cast<uint32_t>(b[right + v]) << 24;
@@ -121,31 +124,42 @@ void TileInterpolator8::BuildBand(const uint8_t* luts, int top, int bottom) {
 
 void TileInterpolator8::Apply(uint8_t* data, ptrdiff_t stride, int step,
                               const TileGrid& g, const uint8_t* luts) {
-  if (!(grid_ == g)) Prepare(g);
+  Prepare(g);
+  ApplyRows(data, stride, step, luts, 0, g.height, 0);
+}
+
+void TileInterpolator8::ApplyRows(uint8_t* data, ptrdiff_t stride, int step,
+                                  const uint8_t* luts, int y_begin, int y_end, int slot) {
+  const TileGrid& g = grid_;
+  uint32_t* quads = quads_[static_cast<size_t>(slot)].data();
   const float inv_th = 1.0f / static_cast<float>(g.tile_height);
   const bool vector = ActiveSimd() >= SimdLevel::kSse2;
   int band = -2;
-  for (int y = 0; y < g.height; ++y) {
+  for (int y = y_begin; y < y_end; ++y) {
     const Split sp = SplitAt(y, inv_th);
     if (sp.first != band) {
       band = sp.first;
-      BuildBand(luts, std::max(band, 0), std::min(band + 1, g.tiles_y - 1));
+      BuildBand(luts, std::max(band, 0), std::min(band + 1, g.tiles_y - 1), quads);
     }
     const float b = sp.a, b1 = 1.0f - sp.a;
     uint8_t* row = data + y * stride;
     if (step == 1)
-      InterpolateRow<1>(row, g.width, 1, span_.data(), a_.data(), a1_.data(), quads_.data(), b1, b,
+      InterpolateRow<1>(row, g.width, 1, span_.data(), a_.data(), a1_.data(), quads, b1, b,
                         vector);
     else
-      InterpolateRow<0>(row, g.width, step, span_.data(), a_.data(), a1_.data(), quads_.data(), b1,
-                        b, vector);
+      InterpolateRow<0>(row, g.width, step, span_.data(), a_.data(), a1_.data(), quads, b1, b,
+                        vector);
   }
 }
 
 void TileInterpolatorWide::Apply(uint8_t* data, ptrdiff_t stride, int step,
                                  const SampleFormat& format, const TileGrid& g,
                                  const uint16_t* luts) {
-  const int bins = format.bins();
+  Prepare(g, format.bins());
+  ApplyRows(data, stride, step, format, luts, 0, g.height);
+}
+
+void TileInterpolatorWide::Prepare(const TileGrid& g, int bins) {
   if (!(grid_ == g) || bins != bins_) {
     grid_ = g;
     bins_ = bins;
@@ -162,11 +176,18 @@ void TileInterpolatorWide::Apply(uint8_t* data, ptrdiff_t stride, int step,
       a1_[x] = 1.0f - sp.a;
     }
   }
+}
+
+void TileInterpolatorWide::ApplyRows(uint8_t* data, ptrdiff_t stride, int step,
+                                     const SampleFormat& format, const uint16_t* luts,
+                                     int y_begin, int y_end) const {
+  const TileGrid& g = grid_;
+  const int bins = bins_;
   const WideCodec codec(format);
   const int max_value = format.max_value();
   const float inv_th = 1.0f / static_cast<float>(g.tile_height);
   const size_t row_of_tables = static_cast<size_t>(g.tiles_x) * bins;
-  for (int y = 0; y < g.height; ++y) {
+  for (int y = y_begin; y < y_end; ++y) {
     const Split sp = SplitAt(y, inv_th);
     const float b = sp.a, b1 = 1.0f - sp.a;
     const uint16_t* top = luts + std::max(sp.first, 0) * row_of_tables;

@@ -115,33 +115,43 @@ bool RgbEqualizer::Process(const RgbPlanes& pl, int width, int height,
 
   const Weights15 w = ToFixed(weights);
   const int s = pl.pixel_step;
-  for (int y = 0; y < height; ++y) {
-    const uint8_t* r = pl.r + y * pl.stride_r;
-    const uint8_t* g = pl.g + y * pl.stride_g;
-    const uint8_t* b = pl.b + y * pl.stride_b;
-    uint8_t* yl = &y_[static_cast<size_t>(y) * width];
-    for (int x = LumaRowVector(pl, w, y, width, yl); x < width; ++x)
-      yl[x] = Luma(w, r[x * s], g[x * s], b[x * s]);
-  }
-  std::memcpy(l_.data(), y_.data(), n);
+  const int threads = pool_ ? pool_->size() : 1;
+  const int stripes = height < threads ? height : threads;
+  ForEach(pool_, stripes, [&](int i) {
+    int y0, y1;
+    StripeRows(i, stripes, height, &y0, &y1);
+    for (int y = y0; y < y1; ++y) {
+      const uint8_t* r = pl.r + y * pl.stride_r;
+      const uint8_t* g = pl.g + y * pl.stride_g;
+      const uint8_t* b = pl.b + y * pl.stride_b;
+      uint8_t* yl = &y_[static_cast<size_t>(y) * width];
+      for (int x = LumaRowVector(pl, w, y, width, yl); x < width; ++x)
+        yl[x] = Luma(w, r[x * s], g[x * s], b[x * s]);
+      std::memcpy(&l_[static_cast<size_t>(y) * width], yl, static_cast<size_t>(width));
+    }
+  });
 
   Params p = params;
   p.range = Range::kFull;
   if (!equalizer_.Process(l_.data(), width, width, height, 1, p, report)) return false;
 
-  for (int y = 0; y < height; ++y) {
-    uint8_t* r = pl.r + y * pl.stride_r;
-    uint8_t* g = pl.g + y * pl.stride_g;
-    uint8_t* b = pl.b + y * pl.stride_b;
-    const uint8_t* yl = &y_[static_cast<size_t>(y) * width];
-    const uint8_t* ll = &l_[static_cast<size_t>(y) * width];
-    for (int x = DeltaRowVector(pl, y, width, yl, ll); x < width; ++x) {
-      const int d = ll[x] - yl[x];
-      r[x * s] = Clamp8(r[x * s] + d);
-      g[x * s] = Clamp8(g[x * s] + d);
-      b[x * s] = Clamp8(b[x * s] + d);
+  ForEach(pool_, stripes, [&](int i) {
+    int y0, y1;
+    StripeRows(i, stripes, height, &y0, &y1);
+    for (int y = y0; y < y1; ++y) {
+      uint8_t* r = pl.r + y * pl.stride_r;
+      uint8_t* g = pl.g + y * pl.stride_g;
+      uint8_t* b = pl.b + y * pl.stride_b;
+      const uint8_t* yl = &y_[static_cast<size_t>(y) * width];
+      const uint8_t* ll = &l_[static_cast<size_t>(y) * width];
+      for (int x = DeltaRowVector(pl, y, width, yl, ll); x < width; ++x) {
+        const int d = ll[x] - yl[x];
+        r[x * s] = Clamp8(r[x * s] + d);
+        g[x * s] = Clamp8(g[x * s] + d);
+        b[x * s] = Clamp8(b[x * s] + d);
+      }
     }
-  }
+  });
   return true;
 }
 

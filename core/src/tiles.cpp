@@ -30,6 +30,7 @@ int Reflect101(int p, int len) {
 }
 
 void TileHistogrammer::Prepare(const TileGrid& g) {
+  if (grid_ == g) return;
   grid_ = g;
   mirror_x_.resize(g.ext_width - g.width);
   for (size_t i = 0; i < mirror_x_.size(); ++i)
@@ -41,8 +42,10 @@ void TileHistogrammer::Prepare(const TileGrid& g) {
 
 void TileHistogrammer::Compute(const uint8_t* data, ptrdiff_t stride, int step,
                                const SampleFormat& format, const TileGrid& g,
-                               uint32_t* hists, uint32_t* frame_hist) {
+                               uint32_t* hists, uint32_t* frame_hist, int ty_begin,
+                               int ty_end) {
   if (!(grid_ == g)) Prepare(g);
+  if (ty_end < 0) ty_end = g.tiles_y;
   const bool wide = format.depth > 8;
   const size_t bins = static_cast<size_t>(format.bins());
   const WideCodec codec(format);
@@ -50,7 +53,7 @@ void TileHistogrammer::Compute(const uint8_t* data, ptrdiff_t stride, int step,
   auto src_x = [&](int x) { return x < g.width ? x : mirror_x_[x - g.width]; };
   if (frame_hist) std::memset(frame_hist, 0, bins * sizeof(*frame_hist));
 
-  for (int ty = 0; ty < g.tiles_y; ++ty) {
+  for (int ty = ty_begin; ty < ty_end; ++ty) {
     for (int tx = 0; tx < g.tiles_x; ++tx) {
       uint32_t* hist = hists + (static_cast<size_t>(ty) * g.tiles_x + tx) * bins;
       std::memset(hist, 0, bins * sizeof(*hist));

@@ -9,6 +9,7 @@
 
 #include "histeq/equalizer.h"
 #include "histeq/rgb.h"
+#include "histeq/threads.h"
 #include "images.h"
 #include "reference.h"
 
@@ -60,6 +61,22 @@ TEST(Allocation, SteadyStreamAllocatesNothing) {
             << " smoothing " << smoothing;
       }
     }
+  }
+}
+
+TEST(Allocation, SteadyStreamWithThreadsAllocatesNothing) {
+  histeq::ThreadPool pool(3);
+  for (auto mode : {histeq::Mode::kGlobal, histeq::Mode::kAdaptive}) {
+    testimg::Image img = testimg::MakeScene(640, 360, 2);
+    histeq::Equalizer eq;
+    eq.SetThreadPool(&pool);
+    histeq::Params p;
+    p.mode = mode;
+    p.smoothing = 4;
+    eq.Process(img.pixels.data(), 640, 640, 360, 1, p);
+    const long before = g_allocations.load();
+    for (int i = 0; i < 5; ++i) eq.Process(img.pixels.data(), 640, 640, 360, 1, p);
+    EXPECT_EQ(g_allocations.load() - before, 0) << static_cast<int>(mode);
   }
 }
 

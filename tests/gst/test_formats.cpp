@@ -231,4 +231,32 @@ TEST(RgbFormats, AdaptiveSmoothingAndStrength) {
   gst_harness_teardown(h);
 }
 
+TEST(Threads, ElementSameBytesForAnyThreadCount) {
+  for (GstVideoFormat format : {GST_VIDEO_FORMAT_I420, GST_VIDEO_FORMAT_GRAY8,
+                                GST_VIDEO_FORMAT_P010_10LE, GST_VIDEO_FORMAT_BGRx}) {
+    for (const char* mode : {"global", "adaptive"}) {
+      SCOPED_TRACE(std::string(gst_video_format_to_string(format)) + " " + mode);
+      const GstVideoInfo info = frames::MakeInfo(format, 641, 361, true);
+      const Frame frame = GST_VIDEO_INFO_IS_RGB(&info)
+                              ? frames::MakeRgbFrame(info, RgbPicture(641, 361), 1)
+                          : Depth(info) > 8 ? DeepSceneFrame(info, 1)
+                                            : frames::MakeSceneFrame(info, 1);
+      std::vector<uint8_t> single;
+      for (guint threads : {1u, 2u, 0u, 3u}) {
+        GstHarness* h = gst_harness_new("histeq");
+        gst_util_set_object_arg(G_OBJECT(h->element), "mode", mode);
+        g_object_set(h->element, "n-threads", threads, "smoothing", 3u, nullptr);
+        gst_harness_set_src_caps(h, frames::MakeCaps(info));
+        std::vector<uint8_t> out;
+        for (int i = 0; i < 2; ++i) out = frames::Process(h, frame);
+        gst_harness_teardown(h);
+        if (threads == 1)
+          single = out;
+        else
+          EXPECT_EQ(out, single) << threads << " threads";
+      }
+    }
+  }
+}
+
 }  // namespace

@@ -289,7 +289,8 @@ TEST(Temporal, PropertiesStressedWhileBuffersFlow) {
     std::mt19937 rng(1);
     while (!stop) {
       gst_util_set_object_arg(G_OBJECT(h->element), "mode", rng() % 2 ? "adaptive" : "global");
-      g_object_set(h->element, "tiles-x", 1 + rng() % 64, "tiles-y", 1 + rng() % 64, nullptr);
+      g_object_set(h->element, "tiles-x", 1 + rng() % 64, "tiles-y", 1 + rng() % 64,
+                   "n-threads", static_cast<guint>(rng() % 4), nullptr);
     }
   });
   setters.emplace_back([&] {

@@ -12,6 +12,7 @@
 #include "histeq/interpolate.h"
 #include "histeq/lut.h"
 #include "histeq/sample.h"
+#include "histeq/threads.h"
 #include "histeq/tiles.h"
 
 namespace histeq {
@@ -53,7 +54,13 @@ class Clahe {
   // Stage 3: the plane through the tables, interpolated.
   void Interpolate(uint8_t* data, ptrdiff_t stride, int pixel_step);
 
+  // Splits every stage over the pool's threads (none: the calling thread
+  // only). The result is the same bytes whatever the number of threads.
+  void SetThreadPool(ThreadPool* pool) { pool_ = pool; }
+
  private:
+  int Stripes(int items) const;
+
   template <typename T>
   void BuildLutsT(std::vector<T>& luts, const double* distributions, double clip_limit,
                   Range range, double strength);
@@ -66,6 +73,8 @@ class Clahe {
   std::vector<uint32_t> hists_;
   std::vector<uint8_t> luts8_;
   std::vector<uint16_t> luts16_;
+  std::vector<uint32_t> partial_frame_hists_;  // one per stripe of tile rows
+  ThreadPool* pool_ = nullptr;
 };
 
 // The 8-bit name the first version had; Clahe handles every depth.

@@ -11,6 +11,7 @@
 #include "histeq/lut.h"
 #include "histeq/sample.h"
 #include "histeq/temporal.h"
+#include "histeq/threads.h"
 
 namespace histeq {
 
@@ -75,7 +76,19 @@ class Equalizer {
   // Forgets the temporal state: the next frame starts afresh.
   void Reset() { smoother_.Reset(); }
 
+  // Splits the work over the pool's threads (none: the calling thread
+  // only). The result is the same bytes whatever the number of threads.
+  void SetThreadPool(ThreadPool* pool) {
+    pool_ = pool;
+    clahe_.SetThreadPool(pool);
+  }
+
  private:
+  void PlaneHistogram(const uint8_t* data, ptrdiff_t stride, int width, int height, int step,
+                      const SampleFormat& format);
+  template <typename Apply>
+  void ForRowStripes(int height, Apply apply);
+
   template <typename T>
   bool BuildGlobalLut(const SampleFormat& format, uint64_t pixels, const Params& params,
                       bool exact, T* lut);
@@ -86,8 +99,10 @@ class Equalizer {
   std::vector<uint32_t> scratch_hist_;
   std::vector<uint8_t> lut8_;
   std::vector<uint16_t> lut16_;
+  std::vector<uint32_t> stripe_hists_;
   bool last_adaptive_ = false;
   TileGrid last_grid_;
+  ThreadPool* pool_ = nullptr;
 };
 
 // The 8-bit name the first version had; Equalizer handles every depth.

@@ -25,20 +25,25 @@ class TileInterpolator8 {
   // tables of kBins8 entries, tile (tx, ty) at (ty * tiles_x + tx) * kBins8.
   void Apply(uint8_t* data, ptrdiff_t stride, int pixel_step,
              const TileGrid& grid, const uint8_t* luts);
+  // The same for rows [y_begin, y_end) only, with scratch `slot` (one slot
+  // per thread working at once; slots < slots given to Prepare).
+  void ApplyRows(uint8_t* data, ptrdiff_t stride, int pixel_step, const uint8_t* luts,
+                 int y_begin, int y_end, int slot);
+  void Prepare(const TileGrid& grid, int slots = 1);
 
  private:
-  void Prepare(const TileGrid& grid);
   // For the band of rows between tile rows top and bottom, one table per
   // span of columns between tile columns left and right: entry v packs
   // {top-left[v], top-right[v], bottom-left[v], bottom-right[v]} into 32
   // bits, so a sample costs one load instead of four.
-  void BuildBand(const uint8_t* luts, int top, int bottom);
+  void BuildBand(const uint8_t* luts, int top, int bottom, uint32_t* quads) const;
 
   TileGrid grid_;
   std::vector<int> span_;    // per column: offset of its span's table
   std::vector<float> a_;     // per column: weight of the right tile
   std::vector<float> a1_;    // per column: weight of the left tile
-  std::vector<uint32_t> quads_;  // (tiles_x + 1) tables of kBins8 entries
+  // per slot: (tiles_x + 1) tables of kBins8 entries
+  std::vector<std::vector<uint32_t>> quads_;
 };
 
 // The same interpolation for 10 to 16-bit samples and uint16_t tables of
@@ -49,6 +54,10 @@ class TileInterpolatorWide {
  public:
   void Apply(uint8_t* data, ptrdiff_t stride, int pixel_step,
              const SampleFormat& format, const TileGrid& grid, const uint16_t* luts);
+  // Rows [y_begin, y_end) only; call Prepare first when several threads run.
+  void ApplyRows(uint8_t* data, ptrdiff_t stride, int pixel_step, const SampleFormat& format,
+                 const uint16_t* luts, int y_begin, int y_end) const;
+  void Prepare(const TileGrid& grid, int bins);
 
  private:
   TileGrid grid_;

@@ -48,6 +48,11 @@ class RgbEqualizer {
                const LumaWeights& weights, const Params& params,
                FrameReport* report = nullptr);
   void Reset() { equalizer_.Reset(); }
+  // Splits the work over the pool's threads; the same bytes in any case.
+  void SetThreadPool(ThreadPool* pool) {
+    pool_ = pool;
+    equalizer_.SetThreadPool(pool);
+  }
   // The luma of the last frame after equalization, before it was applied to
   // R, G and B (width * height samples, packed).
   const uint8_t* equalized_luma() const { return l_.data(); }
@@ -56,6 +61,7 @@ class RgbEqualizer {
   Equalizer equalizer_;
   std::vector<uint8_t> y_;  // the luma of the frame
   std::vector<uint8_t> l_;  // the same, equalized
+  ThreadPool* pool_ = nullptr;
 };
 
 }  // namespace histeq

@@ -45,13 +45,15 @@ class TileHistogrammer {
   // hists + (ty * tiles_x + tx) * bins. When `frame_hist` is given, it
   // receives the histogram of the frame itself (the tiles' parts inside the
   // frame, which cover it exactly once), at no extra pass.
+  // Tile rows [ty_begin, ty_end) only (all by default); `frame_hist` then
+  // gets those rows' share of the frame. Call Prepare(grid) first when rows
+  // are computed on several threads at once.
   void Compute(const uint8_t* data, ptrdiff_t stride, int pixel_step,
                const SampleFormat& format, const TileGrid& grid, uint32_t* hists,
-               uint32_t* frame_hist = nullptr);
-
- private:
+               uint32_t* frame_hist = nullptr, int ty_begin = 0, int ty_end = -1);
   void Prepare(const TileGrid& grid);
 
+ private:
   TileGrid grid_;
   std::vector<int> mirror_x_;  // source column of extended column width + i
   std::vector<int> mirror_y_;  // source row of extended row height + i

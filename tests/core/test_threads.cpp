@@ -1,0 +1,117 @@
+// Threads: the same bytes whatever the number of threads, for every depth,
+// mode and the RGB path; the pool runs every index exactly once.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "histeq/equalizer.h"
+#include "histeq/rgb.h"
+#include "histeq/threads.h"
+#include "images.h"
+#include "reference.h"
+
+namespace {
+
+TEST(ThreadPool, EveryIndexOnceOverManyRounds) {
+  histeq::ThreadPool pool(4);
+  EXPECT_EQ(pool.size(), 4);
+  for (int round = 0; round < 200; ++round) {
+    const int n = 1 + round % 37;
+    std::vector<std::atomic<int>> hits(static_cast<size_t>(n));
+    for (auto& h : hits) h = 0;
+    pool.ParallelFor(n, [&](int i) { ++hits[static_cast<size_t>(i)]; });
+    for (int i = 0; i < n; ++i) ASSERT_EQ(hits[static_cast<size_t>(i)].load(), 1) << round;
+  }
+}
+
+TEST(ThreadPool, ResolveZeroIsOnePerCore) {
+  EXPECT_GE(histeq::ThreadPool::Resolve(0), 1);
+  EXPECT_EQ(histeq::ThreadPool::Resolve(3), 3);
+}
+
+// The equalized plane of `c` after `frames` frames through one equalizer.
+std::vector<uint16_t> Equalize(const ref::Codes& c, const histeq::Params& p, histeq::ThreadPool* pool,
+                               int frames = 3) {
+  histeq::SampleFormat f;
+  f.depth = c.depth;
+  const int step = c.depth > 8 ? 2 : 1;
+  histeq::Equalizer eq;
+  eq.SetThreadPool(pool);
+  std::vector<uint8_t> bytes(c.v.size() * step);
+  for (int frame = 0; frame < frames; ++frame) {
+    for (size_t i = 0; i < c.v.size(); ++i) {
+      if (step == 1) {
+        bytes[i] = static_cast<uint8_t>(c.v[i]);
+      } else {
+        bytes[2 * i] = static_cast<uint8_t>(c.v[i] + frame);  // frames differ a little
+        bytes[2 * i + 1] = static_cast<uint8_t>((c.v[i] + frame) >> 8);
+      }
+    }
+    eq.Process(bytes.data(), c.width * step, c.width, c.height, step, f, p);
+  }
+  std::vector<uint16_t> out(c.v.size());
+  for (size_t i = 0; i < c.v.size(); ++i)
+    out[i] = step == 1 ? bytes[i] : static_cast<uint16_t>(bytes[2 * i] | bytes[2 * i + 1] << 8);
+  return out;
+}
+
+TEST(Threads, SameBytesForAnyThreadCount) {
+  for (int depth : {8, 12, 16}) {
+    const ref::Codes c = ref::Deepen(testimg::MakeScene(641, 359, 3), depth, 2);
+    for (auto mode : {histeq::Mode::kGlobal, histeq::Mode::kAdaptive}) {
+      for (int smoothing : {0, 5}) {
+        histeq::Params p;
+        p.mode = mode;
+        p.smoothing = smoothing;
+        p.tiles_x = 7;
+        p.tiles_y = 5;
+        const std::vector<uint16_t> single = Equalize(c, p, nullptr);
+        for (int threads : {1, 2, 3, 4, 7}) {
+          histeq::ThreadPool pool(threads);
+          EXPECT_EQ(Equalize(c, p, &pool), single)
+              << "depth " << depth << " mode " << static_cast<int>(mode) << " smoothing "
+              << smoothing << " threads " << threads;
+        }
+      }
+    }
+  }
+}
+
+TEST(Threads, RgbSameBytesForAnyThreadCount) {
+  const testimg::Image photo = testimg::LoadTestPhoto("coffee.ppm");
+  std::vector<uint8_t> single;
+  for (int threads : {0, 2, 3, 5}) {
+    testimg::Image rgb = photo;
+    histeq::RgbPlanes pl;
+    pl.r = rgb.pixels.data();
+    pl.g = pl.r + 1;
+    pl.b = pl.r + 2;
+    pl.stride_r = pl.stride_g = pl.stride_b = rgb.width * 3;
+    pl.pixel_step = 3;
+    histeq::RgbEqualizer eq;
+    std::unique_ptr<histeq::ThreadPool> pool;
+    if (threads) pool = std::make_unique<histeq::ThreadPool>(threads);
+    eq.SetThreadPool(pool.get());
+    histeq::Params p;
+    p.mode = histeq::Mode::kAdaptive;
+    eq.Process(pl, rgb.width, rgb.height, histeq::LumaWeights::Bt709(), p);
+    if (!threads)
+      single = rgb.pixels;
+    else
+      EXPECT_EQ(rgb.pixels, single) << threads << " threads";
+  }
+}
+
+TEST(Threads, MoreThreadsThanRows) {
+  const ref::Codes c = ref::Deepen(testimg::MakeNoise(5, 2, 1), 8, 1);
+  histeq::ThreadPool pool(7);
+  for (auto mode : {histeq::Mode::kGlobal, histeq::Mode::kAdaptive}) {
+    histeq::Params p;
+    p.mode = mode;
+    EXPECT_EQ(Equalize(c, p, &pool, 1), Equalize(c, p, nullptr, 1));
+  }
+}
+
+}  // namespace
