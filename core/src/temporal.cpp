@@ -40,7 +40,12 @@ SmoothingStep HistogramSmoother::Update(const uint32_t* frame_hist, uint64_t fra
                                         uint64_t region_pixels, int frames,
                                         double scene_threshold, int bins) {
   SmoothingStep step;
-  const bool same_shape = valid_ && regions == region_count_ && bins == bins_;
+  // Without smoothing only the frame's own distribution is kept (for the
+  // scene-cut distance); the regions' averages, 32 MB of doubles for 16-bit
+  // CLAHE, are dropped and restart from the frame when smoothing returns.
+  const bool track_regions = frames > 0;
+  const bool same_shape = valid_ && regions == region_count_ && bins == bins_ &&
+                          (regions_valid_ || !track_regions);
   if (same_shape) {
     step.distance = HistogramDistance(frame_hist, frame_pixels, frame_.data(), bins);
     // 1 disables cuts outright: rounding can put disjoint histograms a hair
@@ -54,8 +59,10 @@ SmoothingStep HistogramSmoother::Update(const uint32_t* frame_hist, uint64_t fra
   region_count_ = regions;
   bins_ = bins;
   frame_.resize(static_cast<size_t>(bins));
-  regions_.resize(static_cast<size_t>(regions) * bins);
   Blend(frame_.data(), frame_hist, bins, frame_pixels, w);
+  regions_valid_ = track_regions;
+  if (!track_regions) return step;
+  regions_.resize(static_cast<size_t>(regions) * bins);
   for (int r = 0; r < regions; ++r)
     Blend(&regions_[static_cast<size_t>(r) * bins], region_hists + static_cast<size_t>(r) * bins,
           bins, region_pixels, w);

@@ -1,13 +1,19 @@
-// Global equalization of one luma plane: histeq's core and, in the same run,
-// cv::equalizeHist on one thread. Compare the ratios, not the absolute times.
+// histeq's core next to OpenCV in one run: global and adaptive (CLAHE, clip
+// 2, 8x8), 8 and 16-bit, 720p/1080p/2160p, histeq on 1 and 2 threads and
+// OpenCV on one (cv::setNumThreads(1)). Compare ratios, not absolute
+// times. scripts/bench.sh turns the output into a table of ratios.
+//
+// Names: BM_<who>_<mode><bits>/<width>/<height>[/<threads>].
 #include <benchmark/benchmark.h>
 
 #include <deque>
+#include <memory>
 #include <vector>
 
-#include "histeq/clahe.h"
-#include "histeq/equalize.h"
+#include "histeq/equalizer.h"
+#include "histeq/threads.h"
 #include "images.h"
+#include "reference.h"
 
 #ifdef HISTEQ_HAVE_OPENCV
 #include <opencv2/core.hpp>
@@ -16,78 +22,98 @@
 
 namespace {
 
-const testimg::Image& Scene(int width, int height) {
-  static std::deque<testimg::Image> cache;  // references stay valid on growth
-  for (const auto& img : cache)
-    if (img.width == width && img.height == height) return img;
-  cache.push_back(testimg::MakeScene(width, height, 1));
+// A real photograph scaled to the size (nearest neighbour), at 8 or 16 bits.
+const ref::Codes& Picture(int width, int height, int depth) {
+  static std::deque<ref::Codes> cache;  // references stay valid on growth
+  for (const auto& c : cache)
+    if (c.width == width && c.height == height && c.depth == depth) return c;
+  const testimg::Image photo = testimg::LoadTestPhotoLuma("chelsea.ppm");
+  testimg::Image scaled = testimg::MakeFlat(width, height, 0);
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x)
+      scaled.at(x, y) = photo.at(x * photo.width / width, y * photo.height / height);
+  cache.push_back(ref::Deepen(scaled, depth, 1));
   return cache.back();
 }
 
-void SetSizeArgs(benchmark::internal::Benchmark* b) {
-  b->Args({1280, 720})->Args({1920, 1080})->Args({3840, 2160});
+std::vector<uint8_t> Bytes(const ref::Codes& c) {
+  std::vector<uint8_t> b(c.v.size() * (c.depth > 8 ? 2 : 1));
+  for (size_t i = 0; i < c.v.size(); ++i) {
+    if (c.depth > 8) {
+      b[2 * i] = static_cast<uint8_t>(c.v[i]);
+      b[2 * i + 1] = static_cast<uint8_t>(c.v[i] >> 8);
+    } else {
+      b[i] = static_cast<uint8_t>(c.v[i]);
+    }
+  }
+  return b;
+}
+
+void Sizes(benchmark::internal::Benchmark* b, bool threads) {
+  for (auto s : {std::make_pair(1280, 720), std::make_pair(1920, 1080), std::make_pair(3840, 2160)})
+    for (int t : threads ? std::vector<int>{1, 2} : std::vector<int>{1})
+      b->Args({s.first, s.second, t});
   b->Unit(benchmark::kMicrosecond);
 }
+void WithThreads(benchmark::internal::Benchmark* b) { Sizes(b, true); }
+void OneThread(benchmark::internal::Benchmark* b) { Sizes(b, false); }
 
-void BM_Histeq_Global8(benchmark::State& state) {
+// histeq in place, frame after frame on the same buffer: equalizing an
+// equalized picture costs the same, and no copy blurs the comparison.
+void RunHisteq(benchmark::State& state, histeq::Mode mode, int depth) {
   const int w = static_cast<int>(state.range(0)), h = static_cast<int>(state.range(1));
-  const testimg::Image& src = Scene(w, h);
-  std::vector<uint8_t> work = src.pixels;
+  const int threads = static_cast<int>(state.range(2));
+  std::vector<uint8_t> work = Bytes(Picture(w, h, depth));
+  histeq::SampleFormat f;
+  f.depth = depth;
+  histeq::Params p;
+  p.mode = mode;
+  std::unique_ptr<histeq::ThreadPool> pool;
+  if (threads > 1) pool = std::make_unique<histeq::ThreadPool>(threads);
+  histeq::Equalizer eq;
+  eq.SetThreadPool(pool.get());
+  const int step = depth > 8 ? 2 : 1;
   for (auto _ : state) {
-    // In place, over and over: equalizing an equalized picture costs the
-    // same (its histogram is as spread), and no copy blurs the comparison.
-    histeq::EqualizeHist8(work.data(), w, w, h);
+    eq.Process(work.data(), w * step, w, h, step, f, p);
     benchmark::DoNotOptimize(work.data());
   }
-  state.SetBytesProcessed(state.iterations() * int64_t(w) * h);
+  state.SetItemsProcessed(state.iterations() * int64_t(w) * h);
 }
-BENCHMARK(BM_Histeq_Global8)->Apply(SetSizeArgs);
 
-// Adaptive: clip 2, 8x8 tiles (OpenCV's usual parameters).
-void BM_Histeq_Clahe8(benchmark::State& state) {
-  const int w = static_cast<int>(state.range(0)), h = static_cast<int>(state.range(1));
-  const testimg::Image& src = Scene(w, h);
-  std::vector<uint8_t> work = src.pixels;
-  histeq::Clahe8 clahe;
-  for (auto _ : state) {
-    std::copy(src.pixels.begin(), src.pixels.end(), work.begin());
-    clahe.Apply(work.data(), w, w, h, 1, {2.0, 8, 8});
-    benchmark::DoNotOptimize(work.data());
-  }
-  state.SetBytesProcessed(state.iterations() * int64_t(w) * h);
-}
-BENCHMARK(BM_Histeq_Clahe8)->Apply(SetSizeArgs);
+void BM_Histeq_Global8(benchmark::State& s) { RunHisteq(s, histeq::Mode::kGlobal, 8); }
+void BM_Histeq_Adaptive8(benchmark::State& s) { RunHisteq(s, histeq::Mode::kAdaptive, 8); }
+void BM_Histeq_Global16(benchmark::State& s) { RunHisteq(s, histeq::Mode::kGlobal, 16); }
+void BM_Histeq_Adaptive16(benchmark::State& s) { RunHisteq(s, histeq::Mode::kAdaptive, 16); }
+BENCHMARK(BM_Histeq_Global8)->Apply(WithThreads);
+BENCHMARK(BM_Histeq_Adaptive8)->Apply(WithThreads);
+BENCHMARK(BM_Histeq_Global16)->Apply(WithThreads);
+BENCHMARK(BM_Histeq_Adaptive16)->Apply(WithThreads);
 
 #ifdef HISTEQ_HAVE_OPENCV
-void BM_OpenCV_Clahe(benchmark::State& state) {
+void RunOpenCV(benchmark::State& state, bool adaptive, int depth) {
   cv::setNumThreads(1);
   const int w = static_cast<int>(state.range(0)), h = static_cast<int>(state.range(1));
-  const testimg::Image& src = Scene(w, h);
-  cv::Mat in(h, w, CV_8UC1, const_cast<uint8_t*>(src.pixels.data()));
-  cv::Mat copy(h, w, CV_8UC1), out(h, w, CV_8UC1);
+  const ref::Codes& c = Picture(w, h, depth);
+  std::vector<uint8_t> bytes = Bytes(c);
+  cv::Mat in(h, w, depth > 8 ? CV_16UC1 : CV_8UC1, bytes.data());
+  cv::Mat out(h, w, in.type());
   cv::Ptr<cv::CLAHE> clahe = cv::createCLAHE(2.0, cv::Size(8, 8));
   for (auto _ : state) {
-    in.copyTo(copy);
-    clahe->apply(copy, out);
+    if (adaptive)
+      clahe->apply(in, out);
+    else
+      cv::equalizeHist(in, out);
     benchmark::DoNotOptimize(out.data);
   }
-  state.SetBytesProcessed(state.iterations() * int64_t(w) * h);
+  state.SetItemsProcessed(state.iterations() * int64_t(w) * h);
 }
-BENCHMARK(BM_OpenCV_Clahe)->Apply(SetSizeArgs);
 
-void BM_OpenCV_EqualizeHist(benchmark::State& state) {
-  cv::setNumThreads(1);
-  const int w = static_cast<int>(state.range(0)), h = static_cast<int>(state.range(1));
-  const testimg::Image& src = Scene(w, h);
-  cv::Mat in(h, w, CV_8UC1, const_cast<uint8_t*>(src.pixels.data()));
-  cv::Mat out(h, w, CV_8UC1);
-  for (auto _ : state) {
-    cv::equalizeHist(in, out);
-    benchmark::DoNotOptimize(out.data);
-  }
-  state.SetBytesProcessed(state.iterations() * int64_t(w) * h);
-}
-BENCHMARK(BM_OpenCV_EqualizeHist)->Apply(SetSizeArgs);
+void BM_OpenCV_Global8(benchmark::State& s) { RunOpenCV(s, false, 8); }
+void BM_OpenCV_Adaptive8(benchmark::State& s) { RunOpenCV(s, true, 8); }
+void BM_OpenCV_Adaptive16(benchmark::State& s) { RunOpenCV(s, true, 16); }
+BENCHMARK(BM_OpenCV_Global8)->Apply(OneThread);
+BENCHMARK(BM_OpenCV_Adaptive8)->Apply(OneThread);
+BENCHMARK(BM_OpenCV_Adaptive16)->Apply(OneThread);
 #endif
 
 }  // namespace

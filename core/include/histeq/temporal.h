@@ -44,11 +44,13 @@ class HistogramSmoother {
                        const uint32_t* region_hists, int regions,
                        uint64_t region_pixels, int frames, double scene_threshold,
                        int bins = kBins8);
-  // The averaged distributions of the regions, `bins` doubles each.
+  // The averaged distributions of the regions, `bins` doubles each; kept
+  // only while `frames` > 0.
   const double* regions() const { return regions_.data(); }
 
  private:
   bool valid_ = false;
+  bool regions_valid_ = false;
   int region_count_ = 0;
   int bins_ = 0;
   std::vector<double> frame_;
