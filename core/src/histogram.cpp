@@ -45,12 +45,28 @@ void HistogramPairs(const uint8_t* data, ptrdiff_t stride, int width, int height
   thread_local std::vector<uint32_t> pairs(1u << 16);
   std::memset(pairs.data(), 0, pairs.size() * sizeof(uint32_t));
   uint32_t* t = pairs.data();
+  // Flat areas (sky, walls, black bars) would hit one counter back to back
+  // and wait on each store; eight equal samples instead extend a run kept in
+  // a register, added once when the value changes.
+  int run_value = 0;
+  uint32_t run = 0;
+  constexpr uint64_t kSplat = 0x0101010101010101ull;
   for (int y = 0; y < height; ++y) {
     const uint8_t* p = data + y * stride;
     int x = 0;
     for (; x + 8 <= width; x += 8) {
       uint64_t w;
       std::memcpy(&w, p + x, 8);
+      const uint64_t first = w & 0xff;
+      if (w == first * kSplat) {
+        if (static_cast<int>(first) != run_value) {
+          hist[run_value] += run;
+          run_value = static_cast<int>(first);
+          run = 0;
+        }
+        run += 8;
+        continue;
+      }
       ++t[w & 0xffff];
       ++t[(w >> 16) & 0xffff];
       ++t[(w >> 32) & 0xffff];
@@ -58,6 +74,7 @@ void HistogramPairs(const uint8_t* data, ptrdiff_t stride, int width, int height
     }
     for (; x < width; ++x) ++hist[p[x]];
   }
+  hist[run_value] += run;
   // Each pair counts once for each of its two bytes; byte order does not
   // matter for that.
   for (uint32_t pair = 0; pair < (1u << 16); ++pair) {

@@ -167,15 +167,22 @@ TEST(Histogram, PairCountingEqualsPlainCounting) {
   // widths and padded rows, natural and noisy content.
   for (auto size : {std::make_pair(512, 511), std::make_pair(512, 512), std::make_pair(1021, 257),
                     std::make_pair(8, 40000), std::make_pair(9, 30000), std::make_pair(1920, 1080)}) {
-    for (bool noise : {false, true}) {
-      const testimg::Image img = noise ? testimg::MakeNoise(size.first, size.second, 2)
-                                       : testimg::MakeScene(size.first, size.second, 2);
+    for (int kind = 0; kind < 4; ++kind) {
+      // A scene, noise, a flat frame, and bars: long runs of equal samples
+      // that change value mid-word, mid-row and across rows.
+      testimg::Image img = kind == 0   ? testimg::MakeScene(size.first, size.second, 2)
+                           : kind == 1 ? testimg::MakeNoise(size.first, size.second, 2)
+                                       : testimg::MakeFlat(size.first, size.second, 7);
+      if (kind == 3)
+        for (size_t i = 0; i < img.pixels.size(); ++i)
+          img.pixels[i] = static_cast<uint8_t>((i / 53) % 5 * 40 + (i % 997 == 0));
       testimg::PaddedPlane plane(img, 1, 3);
       uint32_t fast[256], plain[256] = {};
       histeq::Histogram8(plane.data(), plane.stride(), img.width, img.height, 1, fast);
       histeq::AccumulateHistogram8(plane.data(), plane.stride(), img.width, img.height, 1, plain);
       for (int v = 0; v < 256; ++v)
-        ASSERT_EQ(fast[v], plain[v]) << size.first << "x" << size.second << " value " << v;
+        ASSERT_EQ(fast[v], plain[v]) << size.first << "x" << size.second << " kind " << kind
+                                     << " value " << v;
     }
   }
 }

@@ -1,0 +1,33 @@
+#!/usr/bin/env python3
+"""Markdown table from bench-equalize's JSON: per mode, depth and size, the
+time of histeq on 1 and 2 threads and of OpenCV on one, and the ratios
+(OpenCV / histeq 1 thread; histeq 1 thread / histeq 2 threads)."""
+import json
+import platform
+import re
+import sys
+
+runs = json.load(open(sys.argv[1]))
+times = {}
+for b in runs["benchmarks"]:
+    m = re.match(r"BM_(\w+?)_(Global|Adaptive)(8|16)/(\d+)/(\d+)(?:/(\d+))?", b["name"])
+    if not m or b.get("run_type") == "aggregate":
+        continue
+    who, mode, bits, w, h, threads = m.groups()
+    times[(who, mode, int(bits), int(w), int(h), int(threads or 1))] = b["real_time"]
+
+ctx = runs["context"]
+print(f"Machine: {ctx.get('num_cpus')} CPUs at {ctx.get('mhz_per_cpu')} MHz, "
+      f"{platform.machine()}; times in µs (one run, same binary).\n")
+print("| mode | bits | size | histeq 1 thread | histeq 2 threads | OpenCV 1 thread "
+      "| OpenCV ÷ histeq | 1 thread ÷ 2 threads |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+for (who, mode, bits, w, h, threads), t in sorted(times.items(), key=lambda kv: (kv[0][1], kv[0][2], kv[0][3])):
+    if who != "Histeq" or threads != 1:
+        continue
+    t2 = times.get(("Histeq", mode, bits, w, h, 2))
+    cv = times.get(("OpenCV", mode, bits, w, h, 1))
+    vs_cv = f"{cv / t:.2f}×" if cv else "—"
+    scale = f"{t / t2:.2f}×" if t2 else "—"
+    print(f"| {mode.lower()} | {bits} | {w}×{h} | {t:.0f} | {t2:.0f} | "
+          f"{f'{cv:.0f}' if cv else '—'} | {vs_cv} | {scale} |")
