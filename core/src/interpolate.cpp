@@ -34,6 +34,22 @@ Split SplitAt(int pos, float inv_size) {
   return {first, t - static_cast<float>(first)};
 }
 
+// Per column x: the tile column left of it (floor, -1 before the first
+// centre) and the weights of that column and the next.
+void ColumnSplits(const TileGrid& g, std::vector<int>* first, std::vector<float>* a,
+                  std::vector<float>* a1) {
+  first->resize(g.width);
+  a->resize(g.width);
+  a1->resize(g.width);
+  const float inv_tw = 1.0f / static_cast<float>(g.tile_width);
+  for (int x = 0; x < g.width; ++x) {
+    const Split sp = SplitAt(x, inv_tw);
+    (*first)[x] = sp.first;
+    (*a)[x] = sp.a;
+    (*a1)[x] = 1.0f - sp.a;
+  }
+}
+
 // The interpolated value of one sample from its packed quad of table values.
 inline float Blend(uint32_t q, float a1, float a, float b1, float b) {
   const float tl = static_cast<float>(q & 0xff), tr = static_cast<float>((q >> 8) & 0xff);
@@ -95,16 +111,8 @@ void TileInterpolator8::Prepare(const TileGrid& g, int slots) {
   for (auto& q : quads_) q.resize(static_cast<size_t>(g.tiles_x + 1) * kBins8);
   if (grid_ == g) return;
   grid_ = g;
-  span_.resize(g.width);
-  a_.resize(g.width);
-  a1_.resize(g.width);
-  const float inv_tw = 1.0f / static_cast<float>(g.tile_width);
-  for (int x = 0; x < g.width; ++x) {
-    const Split sp = SplitAt(x, inv_tw);
-    span_[x] = (sp.first + 1) * kBins8;  // spans 0 .. tiles_x
-    a_[x] = sp.a;
-    a1_[x] = 1.0f - sp.a;
-  }
+  ColumnSplits(g, &span_, &a_, &a1_);
+  for (int& span : span_) span = (span + 1) * kBins8;  // spans 0 .. tiles_x
 }
 
 void TileInterpolator8::BuildBand(const uint8_t* luts, int top, int bottom,
@@ -163,17 +171,11 @@ void TileInterpolatorWide::Prepare(const TileGrid& g, int bins) {
   if (!(grid_ == g) || bins != bins_) {
     grid_ = g;
     bins_ = bins;
-    lut1_.resize(g.width);
+    ColumnSplits(g, &lut1_, &a_, &a1_);
     lut2_.resize(g.width);
-    a_.resize(g.width);
-    a1_.resize(g.width);
-    const float inv_tw = 1.0f / static_cast<float>(g.tile_width);
     for (int x = 0; x < g.width; ++x) {
-      const Split sp = SplitAt(x, inv_tw);
-      lut1_[x] = std::max(sp.first, 0) * bins;
-      lut2_[x] = std::min(sp.first + 1, g.tiles_x - 1) * bins;
-      a_[x] = sp.a;
-      a1_[x] = 1.0f - sp.a;
+      lut2_[x] = std::min(lut1_[x] + 1, g.tiles_x - 1) * bins;
+      lut1_[x] = std::max(lut1_[x], 0) * bins;
     }
   }
 }
