@@ -567,6 +567,50 @@ gst_histeq_transform_frame_ip (GstVideoFilter * filter, GstVideoFrame * frame)
   return GST_FLOW_OK;
 }
 
+/* GstVideoFilter's transform_ip, with two differences: a GAP buffer (neutral
+ * filler) goes out as it came, still flagged, without entering the running
+ * histogram; and a buffer that cannot hold a frame of the negotiated caps is
+ * an element error saying so, where the base class would only warn and pass
+ * the bytes on unprocessed. */
+static GstFlowReturn
+gst_histeq_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
+{
+  GstVideoFilter *filter = GST_VIDEO_FILTER (trans);
+
+  if (G_UNLIKELY (!filter->negotiated)) {
+    GST_ELEMENT_ERROR (trans, CORE, NEGOTIATION, (NULL),
+        ("no caps negotiated before the first buffer"));
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+  if (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP)) {
+    GST_LOG_OBJECT (trans, "GAP buffer %" GST_TIME_FORMAT " passed on as it is",
+        GST_TIME_ARGS (GST_BUFFER_PTS (buf)));
+    return GST_FLOW_OK;
+  }
+
+  GstVideoFrame frame;
+  /* The frame must not hold a second reference, or the buffer would look
+   * read-only to anything attaching metas downstream of the mapping. */
+  const GstMapFlags flags = (GstMapFlags) (GST_MAP_READWRITE |
+      GST_VIDEO_FRAME_MAP_FLAG_NO_REF);
+  if (G_UNLIKELY (!gst_video_frame_map (&frame, &filter->in_info, buf, flags))) {
+    GST_ELEMENT_ERROR (trans, STREAM, FORMAT,
+        ("Received a video buffer too small for its caps."),
+        ("buffer of %" G_GSIZE_FORMAT " bytes, but %s %dx%d needs %"
+            G_GSIZE_FORMAT " bytes%s", gst_buffer_get_size (buf),
+            GST_VIDEO_INFO_NAME (&filter->in_info),
+            GST_VIDEO_INFO_WIDTH (&filter->in_info),
+            GST_VIDEO_INFO_HEIGHT (&filter->in_info),
+            GST_VIDEO_INFO_SIZE (&filter->in_info),
+            gst_buffer_get_video_meta (buf) ?
+            " (or its GstVideoMeta describes planes outside it)" : ""));
+    return GST_FLOW_ERROR;
+  }
+  const GstFlowReturn ret = gst_histeq_transform_frame_ip (filter, &frame);
+  gst_video_frame_unmap (&frame);
+  return ret;
+}
+
 static void
 gst_histeq_finalize (GObject * object)
 {
@@ -678,6 +722,7 @@ gst_histeq_class_init (GstHisteqClass * klass)
   trans_class->start = GST_DEBUG_FUNCPTR (gst_histeq_start);
   trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_histeq_sink_event);
   trans_class->transform_ip_on_passthrough = FALSE;
+  trans_class->transform_ip = GST_DEBUG_FUNCPTR (gst_histeq_transform_ip);
   filter_class->set_info = GST_DEBUG_FUNCPTR (gst_histeq_set_info);
   filter_class->transform_frame_ip =
       GST_DEBUG_FUNCPTR (gst_histeq_transform_frame_ip);
@@ -693,4 +738,6 @@ gst_histeq_init (GstHisteq * self)
   /* Every buffer that comes in goes out: QoS would drop late frames. An
    * application that prefers dropping can still set qos=true. */
   gst_base_transform_set_qos_enabled (GST_BASE_TRANSFORM (self), FALSE);
+  /* GAP buffers keep their flag: transform_ip passes them on untouched. */
+  gst_base_transform_set_gap_aware (GST_BASE_TRANSFORM (self), TRUE);
 }

@@ -202,8 +202,10 @@ TEST(Element, RefusesUnsupportedFormatWithReadableMessage) {
   EXPECT_TRUE(gst_harness_push_event(h, gst_event_new_stream_start("rgb")));
   // A sticky event is stored whatever the peer says; the refusal shows on
   // the first buffer.
-  gst_harness_push_event(h, gst_event_new_caps(gst_caps_from_string(
-                                "video/x-raw,format=RGB16,width=64,height=48,framerate=30/1")));
+  GstCaps* rgb16 =
+      gst_caps_from_string("video/x-raw,format=RGB16,width=64,height=48,framerate=30/1");
+  gst_harness_push_event(h, gst_event_new_caps(rgb16));  // (transfer none)
+  gst_caps_unref(rgb16);
   gst_harness_push_event(h, gst_event_new_segment(&segment));
   GstBuffer* buf = gst_buffer_new_allocate(nullptr, 64 * 48 * 2, nullptr);
   EXPECT_EQ(gst_harness_push(h, buf), GST_FLOW_NOT_NEGOTIATED);
