@@ -3,6 +3,7 @@
 # not have yet; a machine that has everything is not touched (no network).
 #
 #   scripts/deps.sh          build + demo + tests + benchmarks + examples
+#   scripts/deps.sh PKG...   the same plus PKG...
 set -euo pipefail
 
 packages=(
@@ -18,6 +19,10 @@ packages=(
   # the Python example
   python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
 )
+
+# Extra packages a script needs only for itself (scripts/fuzz.sh: clang and
+# its libFuzzer runtime), given as arguments.
+packages+=("$@")
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Fuzzes the core with libFuzzer (clang, -fsanitize=fuzzer,address,undefined)
+# for SECONDS (default 300), starting from tests/fuzz/corpus. Inputs that
+# break an invariant or trip a sanitizer are written to build-fuzz/crashes/;
+# copy them into tests/fuzz/corpus (after fixing the bug) so every test run
+# replays them. With --merge, new inputs that reach code the corpus does not
+# are merged into tests/fuzz/corpus.
+#
+#   scripts/fuzz.sh [SECONDS] [--merge]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=300
+merge=0
+for arg in "$@"; do
+  case $arg in
+    --merge) merge=1 ;;
+    *) seconds=$arg ;;
+  esac
+done
+
+# clang with its libFuzzer runtime (Debian: clang + libclang-rt-*-dev, pulled in by clang).
+bash scripts/deps.sh clang libclang-rt-14-dev
+out=build-fuzz
+rm -f "$out"/fuzz-*.log
+mkdir -p "$out/crashes" "$out/corpus"
+# -O1 keeps the sanitizers fast enough; the core's SIMD paths are chosen at run time.
+clang++ -std=c++17 -O1 -g -fno-omit-frame-pointer -ffp-contract=off \
+  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+  -Icore/include -Icore/src -Itests/fuzz \
+  core/src/*.cpp tests/fuzz/fuzz_core.cpp tests/fuzz/fuzz_target.cpp \
+  -pthread -o "$out/fuzz-core"
+
+jobs=${FUZZ_JOBS:-$(nproc)}
+echo "fuzz: $seconds s on $jobs job(s), corpus tests/fuzz/corpus"
+status=0
+# libFuzzer writes its per-job logs (fuzz-N.log) into the current directory.
+here=$PWD
+(cd "$out" && ./fuzz-core corpus "$here/tests/fuzz/corpus" \
+  -max_total_time="$seconds" -max_len=8192 -timeout=20 -rss_limit_mb=4096 \
+  -jobs="$jobs" -workers="$jobs" -artifact_prefix=crashes/ \
+  -print_final_stats=1 >fuzz.log 2>&1) || status=$?
+cat "$out"/fuzz-*.log "$out/fuzz.log" 2>/dev/null | grep -E "stat::number_of_executed_units|Done [0-9]+ runs" | tail -n "$jobs" || true
+execs=$(cat "$out"/fuzz-*.log 2>/dev/null | sed -n 's/^stat::number_of_executed_units: *//p' | awk '{s+=$1} END {print s+0}')
+crashes=$(find "$out/crashes" -type f | wc -l)
+echo "fuzz: $execs executions, $crashes crashing input(s) in $out/crashes"
+if [ "$merge" = 1 ]; then
+  before=$(ls tests/fuzz/corpus | wc -l)
+  "$out/fuzz-core" -merge=1 tests/fuzz/corpus "$out/corpus" >"$out/merge.log" 2>&1
+  echo "fuzz: corpus $before -> $(ls tests/fuzz/corpus | wc -l) inputs"
+fi
+[ "$crashes" -eq 0 ] && [ "$status" -eq 0 ]
