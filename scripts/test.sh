@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh or warm Debian bookworm machine: installs
 # what is missing, builds with tests and OpenCV cross-checks enabled, runs
-# `meson test` and ends with one line, `N passed, N failed`, counting the
-# GoogleTest cases (not just the test programs) from meson's JUnit log.
+# `meson test`, then runs every suite again in an ASan + UBSan build
+# (scripts/sanitize.sh), and ends with one line, `N passed, N failed`,
+# counting the GoogleTest cases (not just the test programs) from meson's
+# JUnit logs of both builds. SANITIZE=0 skips the sanitizer build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export BUILD_DIR=${BUILD_DIR:-build}
@@ -12,4 +14,14 @@ bash scripts/build.sh -Dtests=enabled -Dopencv=enabled -Dexamples=enabled -Dwerr
 
 status=0
 meson test -C "$BUILD_DIR" --print-errorlogs --num-processes 2 || status=$?
-python3 scripts/count-tests.py "$BUILD_DIR/meson-logs/testlog.junit.xml" "$status"
+logs=("$BUILD_DIR/meson-logs/testlog.junit.xml")
+
+if [ "${SANITIZE:-1}" != 0 ]; then
+  echo "== the same suites under ASan + UBSan (build-asan) =="
+  BUILD_DIR=build-asan bash scripts/sanitize.sh --no-deps || status=$?
+  logs+=(build-asan/meson-logs/testlog-instrumented.junit.xml)
+  if [ -f build-asan/meson-logs/testlog-hosted.junit.xml ]; then
+    logs+=(build-asan/meson-logs/testlog-hosted.junit.xml)
+  fi
+fi
+python3 scripts/count-tests.py --status "$status" "${logs[@]}"

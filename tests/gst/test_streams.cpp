@@ -143,6 +143,17 @@ TEST(Streams, FourAtOnceLoseNothing) {
               results[3].received);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define kUnderAddressSanitizer 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define kUnderAddressSanitizer 1
+#endif
+#endif
+#ifndef kUnderAddressSanitizer
+#define kUnderAddressSanitizer 0
+#endif
+
 long ResidentKiB() {
   long pages = 0, resident = 0;
   FILE* f = std::fopen("/proc/self/statm", "r");
@@ -177,8 +188,14 @@ TEST(Streams, ThousandStateCyclesDoNotGrowMemory) {
   const long end = ResidentKiB();
   std::printf("%d NULL<->PLAYING cycles: resident %ld KiB after %d, %ld KiB after %d\n",
               kCycles, after_warmup, kWarmup, end, kCycles);
+#if kUnderAddressSanitizer
+  // ASan's quarantine holds freed blocks back (up to 256 MiB), so resident
+  // memory grows whatever the code does; LeakSanitizer checks this build.
+  (void)end;
+#else
   // 900 cycles: a leak of even 2 KiB a cycle would show.
   EXPECT_LT(end - after_warmup, 2048) << "memory grew over " << kCycles - kWarmup << " cycles";
+#endif
   gst_object_unref(bus);
   gst_object_unref(pipeline);
 }
