@@ -78,6 +78,7 @@
 #include "histeq/apply.h"
 #include "histeq/equalizer.h"
 #include "histeq/histogram.h"
+#include "histeq/overlay.h"
 #include "histeq/rgb.h"
 #include "histeq/threads.h"
 
@@ -116,6 +117,7 @@ enum
   PROP_SCENE_THRESHOLD,
   PROP_POST_MESSAGES,
   PROP_N_THREADS,
+  PROP_SHOW_HISTOGRAM,
 };
 
 #define DEFAULT_PROP_MODE GST_HISTEQ_MODE_GLOBAL
@@ -131,6 +133,7 @@ enum
 #define DEFAULT_PROP_POST_MESSAGES FALSE
 #define DEFAULT_PROP_N_THREADS 1
 #define MAX_PROP_N_THREADS 64
+#define DEFAULT_PROP_SHOW_HISTOGRAM FALSE
 
 #define HISTEQ_FORMATS \
   "{ GRAY8, I420, YV12, NV12, NV21, Y41B, Y42B, Y444, NV16, NV24, " \
@@ -155,6 +158,7 @@ struct GstHisteqSettings
   double scene_threshold = DEFAULT_PROP_SCENE_THRESHOLD;
   gboolean post_messages = DEFAULT_PROP_POST_MESSAGES;
   guint n_threads = DEFAULT_PROP_N_THREADS;
+  gboolean show_histogram = DEFAULT_PROP_SHOW_HISTOGRAM;
 };
 
 struct GstHisteqPrivate;
@@ -276,6 +280,9 @@ gst_histeq_set_property (GObject * object, guint prop_id,
     case PROP_N_THREADS:
       s->n_threads = g_value_get_uint (value);
       break;
+    case PROP_SHOW_HISTOGRAM:
+      s->show_histogram = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -321,6 +328,9 @@ gst_histeq_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_N_THREADS:
       g_value_set_uint (value, s->n_threads);
+      break;
+    case PROP_SHOW_HISTOGRAM:
+      g_value_set_boolean (value, s->show_histogram);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -426,11 +436,9 @@ process_luma (GstHisteqPrivate * priv, GstVideoFrame * frame,
   return changed;
 }
 
-/* R, G and B through their luma, in place; alpha untouched. */
-static bool
-process_rgb (GstHisteqPrivate * priv, GstVideoFrame * frame,
-    const histeq::Params & params, histeq::FrameReport * report,
-    uint32_t * out_hist)
+/* Where R, G and B of an RGB frame are. */
+static histeq::RgbPlanes
+rgb_planes (GstVideoFrame * frame)
 {
   histeq::RgbPlanes planes;
   planes.r = static_cast<uint8_t *> (GST_VIDEO_FRAME_COMP_DATA (frame,
@@ -448,6 +456,16 @@ process_rgb (GstHisteqPrivate * priv, GstVideoFrame * frame,
     planes.offset_g = GST_VIDEO_FRAME_COMP_POFFSET (frame, GST_VIDEO_COMP_G);
     planes.offset_b = GST_VIDEO_FRAME_COMP_POFFSET (frame, GST_VIDEO_COMP_B);
   }
+  return planes;
+}
+
+/* R, G and B through their luma, in place; alpha untouched. */
+static bool
+process_rgb (GstHisteqPrivate * priv, GstVideoFrame * frame,
+    const histeq::Params & params, histeq::FrameReport * report,
+    uint32_t * out_hist)
+{
+  const histeq::RgbPlanes planes = rgb_planes (frame);
   const gint width = GST_VIDEO_FRAME_WIDTH (frame);
   const gint height = GST_VIDEO_FRAME_HEIGHT (frame);
 
@@ -457,6 +475,33 @@ process_rgb (GstHisteqPrivate * priv, GstVideoFrame * frame,
     histeq::Histogram8 (priv->rgb.equalized_luma (), width, width, height, 1,
         out_hist);
   return changed;
+}
+
+/* show-histogram: the input and output histograms drawn over the top-left
+ * corner, into the luma (Y, or R, G and B alike for RGB); chroma and alpha
+ * are left as they are. */
+static void
+draw_histograms (GstHisteqPrivate * priv, GstVideoFrame * frame,
+    const uint32_t * hist_in, const uint32_t * hist_out, int bins)
+{
+  if (priv->process == process_rgb) {
+    const histeq::RgbPlanes p = rgb_planes (frame);
+    const gint width = GST_VIDEO_FRAME_WIDTH (frame);
+    const gint height = GST_VIDEO_FRAME_HEIGHT (frame);
+    uint8_t *const channels[3] = { p.r, p.g, p.b };
+    const ptrdiff_t strides[3] = { p.stride_r, p.stride_g, p.stride_b };
+    for (int c = 0; c < 3; ++c)
+      histeq::DrawHistogramOverlay (channels[c], strides[c], width, height,
+          p.pixel_step, histeq::SampleFormat (), hist_in, hist_out, bins);
+    return;
+  }
+  histeq::DrawHistogramOverlay (static_cast<uint8_t *>
+      (GST_VIDEO_FRAME_COMP_DATA (frame, GST_VIDEO_COMP_Y)),
+      GST_VIDEO_FRAME_COMP_STRIDE (frame, GST_VIDEO_COMP_Y),
+      GST_VIDEO_FRAME_COMP_WIDTH (frame, GST_VIDEO_COMP_Y),
+      GST_VIDEO_FRAME_COMP_HEIGHT (frame, GST_VIDEO_COMP_Y),
+      GST_VIDEO_FRAME_COMP_PSTRIDE (frame, GST_VIDEO_COMP_Y), priv->format,
+      hist_in, hist_out, bins);
 }
 
 static gboolean
@@ -548,7 +593,7 @@ gst_histeq_transform_frame_ip (GstVideoFilter * filter, GstVideoFrame * frame)
 
   histeq::FrameReport report;
   uint32_t *out_hist = NULL;
-  if (s.post_messages) {
+  if (s.post_messages || s.show_histogram) {
     priv->out_hist.resize (priv->process == process_rgb ? histeq::kBins8 :
         (size_t) priv->format.bins ());
     out_hist = priv->out_hist.data ();
@@ -559,11 +604,13 @@ gst_histeq_transform_frame_ip (GstVideoFilter * filter, GstVideoFrame * frame)
       GST_TIME_ARGS (GST_BUFFER_PTS (frame->buffer)), changed ? "equalized" :
       "left unchanged (flat frame or strength 0)", report.distance,
       report.scene_cut ? ", scene cut" : "");
-  if (out_hist)
+  if (s.post_messages)
     gst_element_post_message (GST_ELEMENT (self),
         gst_histeq_stats_message (GST_OBJECT (self),
             &GST_BASE_TRANSFORM (self)->segment,
             GST_BUFFER_PTS (frame->buffer), report, out_hist));
+  if (s.show_histogram && report.histogram_in)
+    draw_histograms (priv, frame, report.histogram_in, out_hist, report.bins);
   return GST_FLOW_OK;
 }
 
@@ -699,6 +746,12 @@ gst_histeq_class_init (GstHisteqClass * klass)
           "the same bytes whatever the number; threads are made when the "
           "stream starts or this changes, never per frame", 0,
           MAX_PROP_N_THREADS, DEFAULT_PROP_N_THREADS, flags));
+  g_object_class_install_property (gobject_class, PROP_SHOW_HISTOGRAM,
+      g_param_spec_boolean ("show-histogram", "Show histogram",
+          "Draw the luma histograms over the top-left corner of the picture, "
+          "before (grey bars, above) and after equalization (white bars, "
+          "below), for tuning by eye. Drawn into the luma only; frames under "
+          "16x16 are left without", DEFAULT_PROP_SHOW_HISTOGRAM, flags));
   g_object_class_install_property (gobject_class, PROP_RANGE,
       g_param_spec_enum ("range", "Range",
           "Range of the equalized luma: auto follows the caps' colorimetry "
