@@ -18,6 +18,8 @@ packages=(
   libgtest-dev libbenchmark-dev libopencv-dev
   # the Python example
   python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
+  # the demo's histogram plot
+  python3-matplotlib
 )
 
 # Extra packages a script needs only for itself (scripts/fuzz.sh: clang and
