@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the hand-made edge cases of the fuzz corpus (tests/fuzz/corpus/
 seed-*), in the byte layout fuzz_core.cpp's Decode reads: kind, width,
-height, row padding, the kind's layout bytes, then mode, tiles-x, tiles-y,
+height, row padding, the kind's layout bytes, then mode, tile range (0: up to 64, else 16),
+tiles-x, tiles-y,
 clip, strength, range, smoothing, scene threshold, frames, and the samples."""
 import os
 import random
@@ -15,8 +16,8 @@ def case(kind, width, height, pad=0, layout=b"", mode=0, tx=8, ty=8, clip=0,
          strength=201, limited=0, smoothing=None, scene=76, frames=1, samples=b""):
     out = bytes([kind]) + struct.pack(">H", width - 1) + struct.pack(">H", height - 1)
     out += bytes([pad]) + layout
-    out += bytes([mode, tx - 1, ty - 1, clip, strength, limited])
-    out += bytes([0, smoothing]) if smoothing is not None else bytes([1])
+    out += bytes([mode, 0 if max(tx, ty) > 16 else 1, tx - 1, ty - 1, clip, strength, limited])
+    out += bytes([0]) + struct.pack(">H", smoothing) if smoothing is not None else bytes([1])
     out += bytes([scene, frames - 1]) + samples
     return out
 
@@ -57,7 +58,7 @@ def main(outdir):
         "strength-0": case(PLANE8, 50, 40, layout=bytes([0, 0]), strength=0, samples=noise),
         "strength-half-adaptive": case(PLANE8, 50, 40, layout=bytes([0, 0]), mode=1,
                                        strength=100, samples=noise),
-        "smoothing-300-scene-cut-off": case(PLANE8, 30, 20, layout=bytes([0, 0]), smoothing=44,
+        "smoothing-300-scene-cut-off": case(PLANE8, 30, 20, layout=bytes([0, 0]), smoothing=300,
                                             scene=255, frames=3, samples=noise),
         "tiles-larger-than-frame": case(PLANE8, 5, 3, layout=bytes([0, 0]), mode=1, tx=64,
                                         ty=40, samples=noise),
