@@ -20,6 +20,9 @@ packages=(
   python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
   # the demo's histogram plot
   python3-matplotlib
+  # histeq-enhance: phone videos in and out (H.264 decoding and x264enc,
+  # h264parse, AAC)
+  gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
 )
 
 # Extra packages a script needs only for itself (scripts/fuzz.sh: clang and

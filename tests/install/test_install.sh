@@ -6,6 +6,7 @@
 #      folder is the system plugin path;
 #   2. histeq-core.pc and the headers let a program that knows nothing of
 #      GStreamer build against the installed library and run;
+#      (and histeq-enhance lands in <prefix>/bin);
 #   3. the plugin builds static (-Ddefault_library=static) in a fresh build
 #      directory and the static-registration example runs from it.
 #
@@ -33,6 +34,15 @@ inspect=$(GST_PLUGIN_SYSTEM_PATH_1_0=$plugindir GST_PLUGIN_PATH_1_0= \
 grep -q "Filter/Effect/Video" <<<"$inspect" || { echo "FAIL: gst-inspect output: $inspect"; exit 1; }
 echo "ok: gst-inspect-1.0 histeq finds it in the plugin folder"
 
+# The command-line tool, in <prefix>/bin, with the plugin folder it loads from.
+if [ -x "$scratch/root$prefix/bin/histeq-enhance" ]; then
+  GST_PLUGIN_SYSTEM_PATH_1_0=$plugindir GST_PLUGIN_PATH_1_0= GST_REGISTRY_1_0=$scratch/registry.bin \
+    "$scratch/root$prefix/bin/histeq-enhance" --version
+  [ "$(strings "$scratch/root$prefix/bin/histeq-enhance" | grep -cx "$libdir/gstreamer-1.0")" -gt 0 ] ||
+    { echo "FAIL: histeq-enhance does not look for the plugin in $libdir/gstreamer-1.0"; exit 1; }
+  echo "ok: histeq-enhance installed in $prefix/bin, loads the plugin from $libdir/gstreamer-1.0"
+fi
+
 # 2. histeq-core through pkg-config.
 pcdir=$scratch/root$libdir/pkgconfig
 [ -f "$pcdir/histeq-core.pc" ] || { echo "FAIL: no histeq-core.pc in $libdir/pkgconfig"; exit 1; }
@@ -44,7 +54,7 @@ echo "ok: core-example built with \`pkg-config histeq-core\` ($flags) and ran"
 
 # 3. A static build of the plugin, registered from an application.
 meson setup "$scratch/static" "$src" -Ddefault_library=static -Dtests=disabled \
-  -Dbenchmarks=disabled -Dexamples=enabled >/dev/null
+  -Dbenchmarks=disabled -Dexamples=enabled -Dtools=disabled >/dev/null
 meson compile -C "$scratch/static" static-register >/dev/null
 [ -f "$scratch/static/gst/libgsthisteq.a" ] || { echo "FAIL: no static libgsthisteq.a"; exit 1; }
 GST_PLUGIN_PATH_1_0= GST_REGISTRY_1_0=$scratch/registry-static.bin "$scratch/static/examples/static-register"

@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""histeq-enhance, run for real on generated files (TAP output, one line per
+check, counted by meson). Needs python3-gi; the videos are made with x264enc
+and avenc_aac when installed (gstreamer1.0-plugins-ugly, gstreamer1.0-libav),
+else with jpegenc/avimux and lamemp3enc.
+
+    test_enhance.py HISTEQ_ENHANCE SOURCE_DIR
+"""
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstPbutils", "1.0")
+gi.require_version("GstApp", "1.0")
+from gi.repository import Gst, GstApp, GstPbutils  # noqa: E402,F401
+
+TOOL, SRC = sys.argv[1], sys.argv[2]
+Gst.init(None)
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append((name, bool(ok), detail))
+    print(("ok" if ok else "not ok") + f" {len(results)} - {name}" + ("" if ok else f"  # {detail}"))
+    sys.stdout.flush()
+
+
+def run(*args, timeout=120):
+    p = subprocess.run([TOOL, *args], capture_output=True, text=True, timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+def launch(description):
+    subprocess.run(["gst-launch-1.0", "-q", *description.split()], check=True)
+
+
+def discover(path):
+    d = GstPbutils.Discoverer.new(15 * Gst.SECOND)
+    info = d.discover_uri(Gst.filename_to_uri(path))
+    video = info.get_video_streams()
+    audio = info.get_audio_streams()
+    return {
+        "ok": info.get_result() == GstPbutils.DiscovererResult.OK,
+        "duration": info.get_duration() / Gst.SECOND,
+        "size": (video[0].get_width(), video[0].get_height()) if video else None,
+        "audio": audio[0].get_caps().to_string() if audio else None,
+    }
+
+
+def luma_stddev(path, at=None):
+    """Standard deviation of the luma of one frame (at `at` seconds)."""
+    p = Gst.parse_launch(
+        f'uridecodebin uri="{Gst.filename_to_uri(path)}" ! videoconvert ! '
+        "video/x-raw,format=GRAY8 ! appsink name=sink sync=false")
+    sink = p.get_by_name("sink")
+    p.set_state(Gst.State.PAUSED)
+    p.get_state(30 * Gst.SECOND)
+    if at:
+        p.seek_simple(Gst.Format.TIME, Gst.SeekFlags.FLUSH | Gst.SeekFlags.ACCURATE,
+                      int(at * Gst.SECOND))
+        p.get_state(30 * Gst.SECOND)
+    sample = sink.try_pull_preroll(10 * Gst.SECOND)
+    caps = sample.get_caps().get_structure(0)
+    w, h = caps.get_value("width"), caps.get_value("height")
+    stride = (w + 3) // 4 * 4
+    buf = sample.get_buffer()
+    data = buf.extract_dup(0, buf.get_size())
+    p.set_state(Gst.State.NULL)
+    values = [data[y * stride + x] for y in range(0, h, 2) for x in range(0, w, 2)]
+    mean = sum(values) / len(values)
+    return (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
+
+
+def has(element):
+    return Gst.ElementFactory.find(element) is not None
+
+
+def one_line(err):
+    return len(err.strip().splitlines()) == 1
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="histeq-enhance-")
+    j = lambda name: os.path.join(tmp, name)  # noqa: E731
+    h264 = has("x264enc") and has("avenc_aac") and has("h264parse")
+    # A dull 4 s video with a tone; and a 60 s one to interrupt.
+    for name, seconds in (("in", 4), ("long", 60)):
+        frames, blocks = 30 * seconds, int(44100 * seconds / 1024)
+        video = ("videotestsrc num-buffers=%d pattern=smpte ! video/x-raw,width=320,height=240,"
+                 "framerate=30/1 ! videobalance contrast=0.4 ! " % frames)
+        audio = "audiotestsrc num-buffers=%d ! audioconvert ! " % blocks
+        if h264:
+            launch(video + "x264enc speed-preset=ultrafast ! h264parse ! queue ! mp4mux name=m ! "
+                   f"filesink location={j(name + '.mp4')} " + audio + "avenc_aac ! aacparse ! "
+                   "queue ! m.")
+        else:
+            launch(video + "jpegenc ! queue ! avimux name=m ! "
+                   f"filesink location={j(name + '.mp4')} " + audio + "lamemp3enc ! queue ! m.")
+    src_info = discover(j("in.mp4"))
+    dull = luma_stddev(j("in.mp4"), 2.0)
+
+    # Video into the containers, audio kept.
+    for out, args in (("out.mkv", []), ("out.mp4", ["--strength", "0.8"]),
+                      ("out.webm", ["--smoothing", "0"]), ("out.ogv", [])):
+        code, _, err = run(j("in.mp4"), j(out), *args)
+        if code != 0 and "is missing (install" in err:
+            print(f"ok {len(results) + 1} - {out} # SKIP {err.strip()}")
+            results.append((out, True, "skipped"))
+            continue
+        info = discover(j(out)) if code == 0 else {"ok": False}
+        check(f"{out}: exit 0, a readable file", code == 0 and info["ok"], err)
+        if not info["ok"]:
+            continue
+        check(f"{out}: same picture size", info["size"] == src_info["size"], str(info["size"]))
+        check(f"{out}: same duration (±0.2 s)",
+              abs(info["duration"] - src_info["duration"]) <= 0.2,
+              f'{info["duration"]} vs {src_info["duration"]}')
+        check(f"{out}: audio kept", info["audio"] is not None, str(info))
+        sd = luma_stddev(j(out), 2.0)
+        check(f"{out}: contrast rose (luma stddev {dull:.1f} -> {sd:.1f})", sd > 1.5 * dull)
+        check(f"{out}: progress and a summary line on stderr",
+              "%" in err and "fps" in err and "frames in" in err, err)
+
+    # Pictures.
+    picture = os.path.join(SRC, "examples", "data", "chelsea.png")
+    launch(f"filesrc location={picture} ! decodebin ! videoconvert ! videobalance contrast=0.4 ! "
+           f"videoconvert ! pngenc ! filesink location={j('dull.png')}")
+    code, _, err = run(j("dull.png"), j("cat.jpg"))
+    info = discover(j("cat.jpg")) if code == 0 else {"ok": False}
+    check("picture -> .jpg: exit 0, a JPEG", code == 0 and info["ok"] and
+          open(j("cat.jpg"), "rb").read(2) == b"\xff\xd8", err)
+    if info["ok"]:
+        check("picture -> .jpg: same size", info["size"] == discover(j("dull.png"))["size"])
+        before, after = luma_stddev(j("dull.png")), luma_stddev(j("cat.jpg"))
+        check(f"picture: contrast rose ({before:.1f} -> {after:.1f})", after > 1.5 * before)
+    code, _, err = run(j("dull.png"), j("cat-adaptive.png"), "--mode", "adaptive",
+                       "--clip-limit", "3")
+    after = luma_stddev(j("cat-adaptive.png")) if code == 0 else 0
+    check(f"picture, adaptive -> .png: contrast rose ({after:.1f})",
+          code == 0 and after > 1.5 * luma_stddev(j("dull.png")), err)
+
+    # --preview: original | equalized.
+    for name, inp in (("video", j("in.mp4")), ("picture", j("dull.png"))):
+        out = j(f"preview-{name}.png")
+        code, _, err = run(inp, out, "--preview", "--mode", "adaptive")
+        info = discover(out) if code == 0 else {"ok": False}
+        w, h = discover(inp)["size"]
+        check(f"--preview of a {name}: a PNG twice as wide",
+              code == 0 and info["ok"] and info["size"] == (2 * w, h) and
+              open(out, "rb").read(4) == b"\x89PNG", f"{code} {err} {info}")
+
+    # Errors: one readable line, non-zero status.
+    code, _, err = run(j("missing.mp4"), j("x.mkv"))
+    check("missing input: exit 1, one line naming it",
+          code == 1 and one_line(err) and "missing.mp4" in err, err)
+    code, _, err = run(j("in.mp4"), j("x.xyz"))
+    check("unknown output format: exit 1, one line", code == 1 and one_line(err) and ".xyz" in err,
+          err)
+    with open(j("notes.txt"), "w") as f:
+        f.write("not a video\n")
+    code, _, err = run(j("notes.txt"), j("x.mkv"))
+    check("undecodable input: exit 1, one line", code == 1 and one_line(err) and "decode" in err,
+          err)
+    code, _, err = run(j("in.mp4"), j("x.mkv"), "--strength", "2")
+    check("--strength 2: usage error, exit 2, one line", code == 2 and one_line(err), err)
+    code, _, err = run(j("in.mp4"), j("x.mkv"), "--mode", "local")
+    check("--mode local: usage error, exit 2", code == 2 and one_line(err), err)
+    code, _, err = run(j("dull.png"), j("x.mkv"))
+    check("picture to a video extension: exit 1, one line", code == 1 and one_line(err), err)
+    code, out, _ = run("--help")
+    check("--help: exit 0, usage", code == 0 and "Usage: histeq-enhance" in out)
+
+    # Ctrl-C: the file is finished cleanly, exit 130.
+    p = subprocess.Popen([TOOL, j("long.mp4"), j("cut.mkv"), "--mode", "adaptive"],
+                         stderr=subprocess.PIPE, text=True)
+    time.sleep(1.0)
+    p.send_signal(signal.SIGINT)
+    try:
+        _, err = p.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        _, err = p.communicate()
+    info = discover(j("cut.mkv")) if os.path.exists(j("cut.mkv")) else {"ok": False}
+    check("Ctrl-C: exit 130, 'finishing file'", p.returncode == 130 and "finishing file" in err,
+          f"{p.returncode} {err}")
+    check("Ctrl-C: the output plays, shorter than the input",
+          info["ok"] and 0 < info["duration"] < discover(j("long.mp4"))["duration"], str(info))
+
+    print(f"1..{len(results)}")
+    return 0 if all(ok for _, ok, _ in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
