@@ -32,6 +32,9 @@
  * mode), and a scene cut (#GstHisteq:scene-threshold) restarts the average
  * so the new shot is equalized correctly at once.
  *
+ * #GstHisteq:show-histogram draws the luma histograms before and after over
+ * the top-left corner of the picture, for tuning the settings by eye.
+ *
  * ## Statistics
  *
  * With #GstHisteq:post-messages, an element message named `histeq` is
@@ -65,6 +68,17 @@
  * |[
  * gst-launch-1.0 v4l2src ! videoconvert ! histeq smoothing=15 ! videoconvert ! autovideosink
  * ]| No pumping when someone walks into the picture.
+ * |[
+ * gst-launch-1.0 v4l2src ! videoconvert ! histeq mode=adaptive clip-limit=3 smoothing=15 show-histogram=true ! videoconvert ! autovideosink
+ * ]| Low light: CLAHE lifts the shadows without blowing the lamp out; the
+ * histograms before and after are drawn in the corner while tuning.
+ * |[
+ * gst-launch-1.0 -e filesrc location=input.mp4 ! decodebin ! videoconvert ! histeq smoothing=15 ! videoconvert ! x264enc ! mp4mux ! filesink location=enhanced.mp4
+ * ]| Enhances the video of a file (the histeq-enhance tool does this with
+ * the audio kept and a progress bar).
+ * |[
+ * gst-launch-1.0 filesrc location=photo.jpg ! decodebin ! videoconvert ! video/x-raw,format=GRAY8 ! histeq ! pngenc ! filesink location=equalized.png
+ * ]| The classic: a grey picture equalized exactly as cv::equalizeHist.
  */
 
 #include "gsthisteq.h"

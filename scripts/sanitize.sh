@@ -31,8 +31,9 @@ cp "$BUILD_DIR/meson-logs/testlog.junit.xml" "$BUILD_DIR/meson-logs/testlog-inst
 # Uninstrumented hosts loading the instrumented plugin.
 preload="$(g++ -print-file-name=libasan.so):$(g++ -print-file-name=libubsan.so)"
 suites=()
+listed=$(meson test -C "$BUILD_DIR" --list 2>/dev/null)
 for s in examples tools; do
-  if meson test -C "$BUILD_DIR" --list 2>/dev/null | grep -q "^histeq:$s /"; then suites+=(--suite "$s"); fi
+  if grep -q "^histeq:$s /" <<<"$listed"; then suites+=(--suite "$s"); fi
 done
 if [ ${#suites[@]} -gt 0 ]; then
   ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0:verify_asan_link_order=0 LD_PRELOAD=$preload \
