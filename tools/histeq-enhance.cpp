@@ -57,8 +57,9 @@ bool EnsureHisteq(const char* argv0) {
   g_free(dir);
   g_free(self);
   for (const std::string& path : candidates) {
+    // Loading adds the plugin to the registry, which keeps it.
     if (GstPlugin* plugin = gst_plugin_load_file(path.c_str(), nullptr)) {
-      gst_registry_add_plugin(gst_registry_get(), plugin);  // takes the reference
+      gst_object_unref(plugin);
       return true;
     }
   }

@@ -4,7 +4,7 @@ check, counted by meson). Needs python3-gi; the videos are made with x264enc
 and avenc_aac when installed (gstreamer1.0-plugins-ugly, gstreamer1.0-libav),
 else with jpegenc/avimux and lamemp3enc.
 
-    test_enhance.py HISTEQ_ENHANCE SOURCE_DIR
+    test_enhance.py HISTEQ_ENHANCE SOURCE_DIR PLUGIN_INSTALL_DIR
 """
 import os
 import signal
@@ -20,7 +20,7 @@ gi.require_version("GstPbutils", "1.0")
 gi.require_version("GstApp", "1.0")
 from gi.repository import Gst, GstApp, GstPbutils  # noqa: E402,F401
 
-TOOL, SRC = sys.argv[1], sys.argv[2]
+TOOL, SRC, PLUGIN_INSTALL_DIR = sys.argv[1], sys.argv[2], sys.argv[3]
 Gst.init(None)
 results = []
 
@@ -175,6 +175,29 @@ def main():
     check("picture to a video extension: exit 1, one line", code == 1 and one_line(err), err)
     code, out, _ = run("--help")
     check("--help: exit 0, usage", code == 0 and "Usage: histeq-enhance" in out)
+
+    # The plugin: found in the build tree next to the tool without any
+    # GST_PLUGIN_PATH; a copy of the tool elsewhere says what is missing.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GST_PLUGIN_PATH")}
+    env["GST_REGISTRY_1_0"] = j("registry-noenv.bin")
+    p = subprocess.run([TOOL, j("in.mp4"), j("noenv.mkv")], env=env, capture_output=True,
+                       text=True)
+    check("without GST_PLUGIN_PATH: the build tree's plugin is loaded", p.returncode == 0,
+          p.stderr)
+    lonely = j("histeq-enhance-copy")
+    with open(TOOL, "rb") as f, open(lonely, "wb") as g:
+        g.write(f.read())
+    os.chmod(lonely, 0o755)
+    env["GST_PLUGIN_SYSTEM_PATH_1_0"] = j("no-plugins-here")
+    env["GST_REGISTRY_1_0"] = j("registry-lonely.bin")
+    p = subprocess.run([lonely, j("in.mp4"), j("lonely.mkv")], env=env, capture_output=True,
+                       text=True)
+    if os.path.exists(os.path.join(PLUGIN_INSTALL_DIR, "libgsthisteq.so")):
+        # An installed plugin is found, as it should be.
+        check("no plugin on any path: the installed one is loaded", p.returncode == 0, p.stderr)
+    else:
+        check("no plugin anywhere: exit 1, one line saying so",
+              p.returncode == 1 and one_line(p.stderr) and "plugin" in p.stderr, p.stderr)
 
     # Ctrl-C: the file is finished cleanly, exit 130.
     p = subprocess.Popen([TOOL, j("long.mp4"), j("cut.mkv"), "--mode", "adaptive"],
