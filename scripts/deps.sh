@@ -23,6 +23,8 @@ packages=(
   # histeq-enhance: phone videos in and out (H.264 decoding and x264enc,
   # h264parse, AAC)
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
+  # its --show window (autovideosink -> ximagesink), tested in a virtual display
+  gstreamer1.0-x xvfb
 )
 
 # Extra packages a script needs only for itself (scripts/fuzz.sh: clang and

@@ -235,7 +235,8 @@ class Runner {
       std::_Exit(kExitInterrupted);
     }
     self->interrupted_ = true;
-    std::fprintf(stderr, "%sinterrupted: finishing file\n", self->tty_ ? "\r\033[K" : "\n");
+    std::fprintf(stderr, "%sinterrupted: %s\n", self->tty_ ? "\r\033[K" : "\n",
+                 self->window_close_is_eos_ ? "closing the window" : "finishing file");
     if (self->on_interrupt_)
       self->on_interrupt_();
     else
@@ -264,6 +265,9 @@ class Runner {
   }
 
  public:
+  void Quit() { g_main_loop_quit(loop_); }
+
+  // A window session: closing the window or Ctrl-C ends it normally.
   bool window_close_is_eos_ = false;
   // What Ctrl-C does instead of sending EOS to the pipeline's sources.
   std::function<void()> on_interrupt_;
@@ -513,6 +517,8 @@ int RunOnFrame(GstSample* frame, const std::string& description, bool window) {
   gst_object_unref(src);
   Runner runner(p, 0, false);
   runner.window_close_is_eos_ = window;
+  // imagefreeze never ends: Ctrl-C closes the window at once.
+  if (window) runner.on_interrupt_ = [&runner] { runner.Quit(); };
   const int status = runner.Run();
   gst_object_unref(p);
   return status;

@@ -7,6 +7,7 @@ else with jpegenc/avimux and lamemp3enc.
     test_enhance.py HISTEQ_ENHANCE SOURCE_DIR PLUGIN_INSTALL_DIR
 """
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -53,8 +54,9 @@ def discover(path):
     }
 
 
-def luma_stddev(path, at=None):
-    """Standard deviation of the luma of one frame (at `at` seconds)."""
+def luma_stddev(path, at=None, box=None):
+    """Standard deviation of the luma of one frame (at `at` seconds), over
+    the rectangle `box` = (x0, y0, x1, y1) or the whole frame."""
     p = Gst.parse_launch(
         f'uridecodebin uri="{Gst.filename_to_uri(path)}" ! videoconvert ! '
         "video/x-raw,format=GRAY8 ! appsink name=sink sync=false")
@@ -72,7 +74,8 @@ def luma_stddev(path, at=None):
     buf = sample.get_buffer()
     data = buf.extract_dup(0, buf.get_size())
     p.set_state(Gst.State.NULL)
-    values = [data[y * stride + x] for y in range(0, h, 2) for x in range(0, w, 2)]
+    x0, y0, x1, y1 = box or (0, 0, w, h)
+    values = [data[y * stride + x] for y in range(y0, y1, 2) for x in range(x0, x1, 2)]
     mean = sum(values) / len(values)
     return (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
 
@@ -214,6 +217,45 @@ def main():
           f"{p.returncode} {err}")
     check("Ctrl-C: the output plays, shorter than the input",
           info["ok"] and 0 < info["duration"] < discover(j("long.mp4"))["duration"], str(info))
+
+    # --show in a virtual display (Xvfb), when there is one.
+    if shutil.which("Xvfb") and has("ximagesink"):
+        display = ":%d" % (90 + os.getpid() % 9)
+        xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x720x24"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1.5)
+        env = dict(os.environ, DISPLAY=display)
+        env.pop("WAYLAND_DISPLAY", None)
+        try:
+            p = subprocess.Popen([TOOL, j("dull.png"), j("shown.png"), "--show"], env=env,
+                                 stderr=subprocess.PIPE, text=True)
+            time.sleep(2.0)
+            grab = subprocess.run(["gst-launch-1.0", "-q", "ximagesrc", "num-buffers=1", "!",
+                                   "videoconvert", "!", "pngenc", "!", "filesink",
+                                   f"location={j('screen.png')}"], env=env)
+            p.send_signal(signal.SIGINT)
+            _, err = p.communicate(timeout=30)
+            check("--show on a picture: a window until Ctrl-C, then exit 0",
+                  p.returncode == 0 and "showing original | equalized" in err, err)
+            # The window sits at the top left of the bare X screen.
+            w, h = discover(j("dull.png"))["size"]
+            left = luma_stddev(j("screen.png"), box=(0, 0, w, h)) if grab.returncode == 0 else 0
+            right = luma_stddev(j("screen.png"), box=(w, 0, 2 * w, h)) if left else 0
+            check(f"--show: the window shows the original (stddev {left:.1f}) next to the "
+                  f"equalized picture ({right:.1f})", left > 5 and right > 1.5 * left)
+            p = subprocess.Popen([TOOL, j("long.mp4"), j("shown.mkv"), "--show"], env=env,
+                                 stderr=subprocess.PIPE, text=True)
+            time.sleep(1.5)
+            p.send_signal(signal.SIGINT)
+            _, err = p.communicate(timeout=60)
+            check("--show on a video: window while encoding, Ctrl-C finishes the file",
+                  p.returncode == 130 and discover(j("shown.mkv"))["ok"], err)
+        finally:
+            xvfb.terminate()
+            xvfb.wait()
+    else:
+        print(f"ok {len(results) + 1} - --show # SKIP no Xvfb or ximagesink")
+        results.append(("--show", True, "skipped"))
 
     print(f"1..{len(results)}")
     return 0 if all(ok for _, ok, _ in results) else 1
