@@ -15,7 +15,6 @@
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
 #include <gst/pbutils/pbutils.h>
-#include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <unistd.h>
 
@@ -23,20 +22,23 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "formats.h"
+#include "interrupt.h"
 #include "options.h"
 #include "progress.h"
+#include "window.h"
 
 namespace {
 
+using enhance::kExitInterrupted;
 using enhance::Options;
 using enhance::OutputFormat;
 
 constexpr int kExitError = 1;
-constexpr int kExitInterrupted = 130;
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "histeq-enhance: %s\n", message.c_str());
@@ -147,7 +149,8 @@ std::string HisteqDescription(const Options& o, bool video) {
 }
 
 // Runs a pipeline to EOS or error on a main loop, with the progress line for
-// videos and Ctrl-C turned into EOS (a second Ctrl-C aborts).
+// videos and Ctrl-C turned into EOS, or into a clean stop with nothing
+// written when no frame has come yet (a second Ctrl-C aborts).
 class Runner {
  public:
   Runner(GstElement* pipeline, uint64_t duration, bool progress)
@@ -172,20 +175,30 @@ class Runner {
   int Run() {
     GstBus* bus = gst_element_get_bus(pipeline_);
     const guint bus_watch = gst_bus_add_watch(bus, OnMessage, this);
-    gst_object_unref(bus);
-    const guint sigint = g_unix_signal_add(SIGINT, OnSigint, this);
+    enhance::SetInterruptHandler(OnSigint, this);
     const guint tick = progress_ ? g_timeout_add(250, OnTick, this) : 0;
     timer_ = g_timer_new();
-    if (gst_element_set_state(pipeline_, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE &&
-        error_.empty())
-      error_ = "the pipeline could not start";
-    else
+    if (gst_element_set_state(pipeline_, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+      // The element that refused said why on the bus, before the loop runs.
+      GstMessage* msg = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR);
+      if (msg) {
+        OnMessage(bus, msg, this);
+        gst_message_unref(msg);
+      }
+      if (error_.empty()) error_ = "the pipeline could not start";
+    } else {
       g_main_loop_run(loop_);
+    }
+    gst_object_unref(bus);
     if (tick) g_source_remove(tick);
-    g_source_remove(sigint);
+    enhance::ClearInterruptHandler();
     g_source_remove(bus_watch);
     gst_element_set_state(pipeline_, GST_STATE_NULL);
-    if (progress_ && error_.empty()) {
+    if (nothing_written_) {
+      std::fprintf(stderr, "histeq-enhance: interrupted before the first frame: no %s written\n",
+                   partial_output_.c_str());
+      g_unlink(partial_output_.c_str());
+    } else if (progress_ && error_.empty()) {
       const double elapsed = g_timer_elapsed(timer_, nullptr);
       if (!tty_ && !interrupted_ && last_tenth_ < 10)  // a log ends at 100 %
         std::fprintf(stderr, "%s\n",
@@ -228,20 +241,23 @@ class Runner {
     return G_SOURCE_CONTINUE;
   }
 
+  // The first Ctrl-C (a second one exits at once, from the interrupt thread).
   static gboolean OnSigint(gpointer data) {
     Runner* self = static_cast<Runner*>(data);
-    if (self->interrupted_) {
-      std::fprintf(stderr, "\nhisteq-enhance: interrupted again, aborting\n");
-      std::_Exit(kExitInterrupted);
-    }
     self->interrupted_ = true;
+    if (!self->partial_output_.empty() && self->frames_ == 0) {
+      // Still starting: there is nothing to finish.
+      self->nothing_written_ = true;
+      g_main_loop_quit(self->loop_);
+      return G_SOURCE_REMOVE;
+    }
     std::fprintf(stderr, "%sinterrupted: %s\n", self->tty_ ? "\r\033[K" : "\n",
                  self->window_close_is_eos_ ? "closing the window" : "finishing file");
     if (self->on_interrupt_)
       self->on_interrupt_();
     else
       gst_element_send_event(self->pipeline_, gst_event_new_eos());
-    return G_SOURCE_CONTINUE;
+    return G_SOURCE_REMOVE;
   }
 
   static gboolean OnTick(gpointer data) {
@@ -271,6 +287,8 @@ class Runner {
   bool window_close_is_eos_ = false;
   // What Ctrl-C does instead of sending EOS to the pipeline's sources.
   std::function<void()> on_interrupt_;
+  // The file being written: removed when Ctrl-C comes before the first frame.
+  std::string partial_output_;
 
  private:
   GstElement* pipeline_;
@@ -278,6 +296,7 @@ class Runner {
   bool progress_;
   bool tty_ = false;
   bool interrupted_ = false;
+  bool nothing_written_ = false;
   int last_tenth_ = 0;
   GMainLoop* loop_;
   GTimer* timer_ = nullptr;
@@ -299,13 +318,15 @@ GstElement* Launch(const std::string& description, std::string* error) {
 
 // Where uridecodebin's pads go in a video run.
 struct VideoLinks {
-  GstElement* pipeline;
-  GstElement* video_in;    // first element of the video chain
-  GstElement* encodebin;
-  GstCaps* audio_passthrough;  // or null: decode and re-encode
-  bool audio_wanted;           // the profile has audio
+  GstElement* pipeline = nullptr;
+  GstElement* video_in = nullptr;  // first element of the video chain
+  GstElement* encodebin = nullptr;
+  GstCaps* audio_passthrough = nullptr;  // or null: decode and re-encode
+  bool audio_wanted = false;             // the profile has audio
   bool video_linked = false, audio_linked = false;
+  std::mutex lock;             // pads and ending: pads come from a streaming thread
   std::vector<GstPad*> pads;   // uridecodebin's, referenced
+  bool ending = false;         // Ctrl-C came: each pad ends its stream
 };
 
 // Ctrl-C: every decoded stream ends where it is. On its next buffer each
@@ -325,12 +346,18 @@ GstPadProbeReturn EndStream(GstPad* pad, GstPadProbeInfo*, gpointer data) {
   return GST_PAD_PROBE_DROP;
 }
 
+void EndStreamOn(GstPad* pad) {
+  gst_pad_add_probe(pad,
+                    static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER |
+                                                 GST_PAD_PROBE_TYPE_BUFFER_LIST),
+                    EndStream, new bool(false), [](gpointer p) { delete static_cast<bool*>(p); });
+}
+
+// Every stream, including those uridecodebin has yet to expose.
 void EndStreams(VideoLinks* links) {
-  for (GstPad* pad : links->pads)
-    gst_pad_add_probe(pad,
-                      static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER |
-                                                   GST_PAD_PROBE_TYPE_BUFFER_LIST),
-                      EndStream, new bool(false), [](gpointer p) { delete static_cast<bool*>(p); });
+  std::lock_guard<std::mutex> lock(links->lock);
+  links->ending = true;
+  for (GstPad* pad : links->pads) EndStreamOn(pad);
 }
 
 void LinkToFakesink(GstElement* pipeline, GstPad* pad) {
@@ -345,7 +372,11 @@ void LinkToFakesink(GstElement* pipeline, GstPad* pad) {
 
 void OnDecodedPad(GstElement*, GstPad* pad, gpointer data) {
   VideoLinks* links = static_cast<VideoLinks*>(data);
-  links->pads.push_back(GST_PAD(gst_object_ref(pad)));
+  {
+    std::lock_guard<std::mutex> lock(links->lock);
+    links->pads.push_back(GST_PAD(gst_object_ref(pad)));
+    if (links->ending) EndStreamOn(pad);
+  }
   GstCaps* caps = gst_pad_get_current_caps(pad);
   if (!caps) caps = gst_pad_query_caps(pad, nullptr);
   const char* name = gst_structure_get_name(gst_caps_get_structure(caps, 0));
@@ -390,7 +421,7 @@ void OnEncoderAdded(GstBin*, GstBin*, GstElement* element, gpointer) {
 std::string ShowBranch(const Media& m) {
   return " t_orig. ! queue ! mix.sink_0  t_eq. ! queue ! mix.sink_1  compositor name=mix "
          "sink_1::xpos=" + std::to_string(m.width) +
-         " ! videoconvert ! autovideosink sync=false";
+         " ! videoconvert name=show";  // and a window: enhance::AttachWindow
 }
 
 int EnhanceVideo(const Options& o, const std::string& uri, const Media& m,
@@ -416,6 +447,10 @@ int EnhanceVideo(const Options& o, const std::string& uri, const Media& m,
   std::string error;
   GstElement* pipeline = Launch(d, &error);
   if (!pipeline) return Fail(error);
+  if (o.show && !enhance::AttachWindow(pipeline, false, &error)) {
+    gst_object_unref(pipeline);
+    return Fail(error);
+  }
 
   GstElement* dec = gst_bin_get_by_name(GST_BIN(pipeline), "dec");
   GstElement* enc = gst_bin_get_by_name(GST_BIN(pipeline), "enc");
@@ -449,12 +484,17 @@ int EnhanceVideo(const Options& o, const std::string& uri, const Media& m,
     return Fail(std::string("encodebin cannot make ") + format.video->caps);
   }
 
-  VideoLinks links{pipeline, vin, enc, passthrough,
-                   passthrough != nullptr || format.audio != nullptr, false, false, {}};
+  VideoLinks links;
+  links.pipeline = pipeline;
+  links.video_in = vin;
+  links.encodebin = enc;
+  links.audio_passthrough = passthrough;
+  links.audio_wanted = passthrough != nullptr || format.audio != nullptr;
   g_signal_connect(dec, "pad-added", G_CALLBACK(OnDecodedPad), &links);
 
   Runner runner(pipeline, m.duration, true);
   runner.on_interrupt_ = [&links] { EndStreams(&links); };
+  runner.partial_output_ = o.output;
   GstPad* eq_src = gst_element_get_static_pad(eq, "src");
   runner.CountFramesOn(eq_src);
   gst_object_unref(eq_src);
@@ -501,11 +541,16 @@ GstSample* GrabFrame(const std::string& uri, const Media& m, std::string* error)
 }
 
 // Pushes one frame through `description` (which starts at an appsrc named
-// src) and runs it.
+// src) and runs it; with `window`, the description ends at an element named
+// show, which goes to a window.
 int RunOnFrame(GstSample* frame, const std::string& description, bool window) {
   std::string error;
   GstElement* p = Launch(description, &error);
   if (!p) return Fail(error);
+  if (window && !enhance::AttachWindow(p, true, &error)) {
+    gst_object_unref(p);
+    return Fail(error);
+  }
   GstElement* src = gst_bin_get_by_name(GST_BIN(p), "src");
   g_object_set(src, "caps", gst_sample_get_caps(frame), "format", GST_FORMAT_TIME, nullptr);
   GstBuffer* buffer = gst_buffer_copy(gst_sample_get_buffer(frame));
@@ -560,7 +605,7 @@ int EnhancePicture(const Options& o, const std::string& uri, const Media& m,
                           "appsrc name=src ! imagefreeze ! tee name=t ! queue ! mix.sink_0  t. ! "
                           "queue ! " + HisteqDescription(o, false) +
                               " ! mix.sink_1  compositor name=mix sink_1::xpos=" +
-                              std::to_string(m.width) + " ! videoconvert ! autovideosink",
+                              std::to_string(m.width) + " ! videoconvert name=show",
                           true);
       if (status == kExitInterrupted) status = 0;
     }
@@ -572,6 +617,7 @@ int EnhancePicture(const Options& o, const std::string& uri, const Media& m,
 }  // namespace
 
 int main(int argc, char** argv) {
+  enhance::StartInterruptThread();
   Options o;
   const int parsed = enhance::ParseOptions(argc, argv, &o);
   if (parsed != 0) return parsed < 0 ? 0 : parsed;

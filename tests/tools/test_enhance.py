@@ -28,13 +28,35 @@ results = []
 
 def check(name, ok, detail=""):
     results.append((name, bool(ok), detail))
-    print(("ok" if ok else "not ok") + f" {len(results)} - {name}" + ("" if ok else f"  # {detail}"))
+    print(("ok" if ok else "not ok") + f" {len(results)} - {name}")
+    if not ok:  # TAP diagnostics: every line a comment
+        for line in str(detail).replace("\r", "\n").splitlines():
+            print(f"# {line}")
     sys.stdout.flush()
 
 
 def run(*args, timeout=120):
     p = subprocess.run([TOOL, *args], capture_output=True, text=True, timeout=timeout)
     return p.returncode, p.stdout, p.stderr
+
+
+def interrupt(args, when, env=None):
+    """Runs the tool, sends Ctrl-C once a line of its stderr contains `when`
+    (its output so far is a log: one line per step, progress every 10 %);
+    returns (exit status, stderr)."""
+    p = subprocess.Popen([TOOL, *args], env=env, stderr=subprocess.PIPE, text=True)
+    seen = []
+    for line in p.stderr:
+        seen.append(line)
+        if when in line:
+            p.send_signal(signal.SIGINT)
+            break
+    try:
+        _, rest = p.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        _, rest = p.communicate()
+    return p.returncode, "".join(seen) + rest
 
 
 def launch(description):
@@ -202,54 +224,69 @@ def main():
         check("no plugin anywhere: exit 1, one line saying so",
               p.returncode == 1 and one_line(p.stderr) and "plugin" in p.stderr, p.stderr)
 
-    # Ctrl-C: the file is finished cleanly, exit 130.
-    p = subprocess.Popen([TOOL, j("long.mp4"), j("cut.mkv"), "--mode", "adaptive"],
-                         stderr=subprocess.PIPE, text=True)
-    time.sleep(1.0)
-    p.send_signal(signal.SIGINT)
-    try:
-        _, err = p.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        _, err = p.communicate()
-    info = discover(j("cut.mkv")) if os.path.exists(j("cut.mkv")) else {"ok": False}
-    check("Ctrl-C: exit 130, 'finishing file'", p.returncode == 130 and "finishing file" in err,
-          f"{p.returncode} {err}")
-    check("Ctrl-C: the output plays, shorter than the input",
-          info["ok"] and 0 < info["duration"] < discover(j("long.mp4"))["duration"], str(info))
+    # Ctrl-C once frames flow: the file is finished cleanly, exit 130.
+    long_duration = discover(j("long.mp4"))["duration"]
+
+    def cut_short(path):
+        info = discover(path) if os.path.exists(path) else {"ok": False}
+        return info["ok"] and 0 < info["duration"] < long_duration, str(info)
+
+    code, err = interrupt([j("long.mp4"), j("cut.mkv"), "--mode", "adaptive"], when="%")
+    check("Ctrl-C: exit 130, 'finishing file'", code == 130 and "finishing file" in err,
+          f"{code} {err}")
+    check("Ctrl-C: the output plays, shorter than the input", *cut_short(j("cut.mkv")))
+    # Ctrl-C as the pipeline starts (the line naming the output comes just
+    # before): exit 130, and either nothing is left or a short file that plays.
+    code, err = interrupt([j("long.mp4"), j("early.mkv")], when="->")
+    left = os.path.exists(j("early.mkv"))
+    check("Ctrl-C while starting: exit 130, no file or a short one that plays",
+          code == 130 and (not left or cut_short(j("early.mkv"))[0]), f"{code} {err}")
 
     # --show in a virtual display (Xvfb), when there is one.
     if shutil.which("Xvfb") and has("ximagesink"):
         display = ":%d" % (90 + os.getpid() % 9)
         xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x720x24"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(1.5)
+        for _ in range(100):  # up to 10 s for its socket
+            if os.path.exists("/tmp/.X11-unix/X" + display[1:]):
+                break
+            time.sleep(0.1)
         env = dict(os.environ, DISPLAY=display)
         env.pop("WAYLAND_DISPLAY", None)
         try:
             p = subprocess.Popen([TOOL, j("dull.png"), j("shown.png"), "--show"], env=env,
                                  stderr=subprocess.PIPE, text=True)
-            time.sleep(2.0)
-            grab = subprocess.run(["gst-launch-1.0", "-q", "ximagesrc", "num-buffers=1", "!",
-                                   "videoconvert", "!", "pngenc", "!", "filesink",
-                                   f"location={j('screen.png')}"], env=env)
+            err = ""
+            for line in p.stderr:
+                err += line
+                if "showing original | equalized" in line:
+                    break
+            # The window sits at the top left of the bare X screen; it is
+            # drawn soon after the line above (a busy machine: up to 20 s).
+            w, h = discover(j("dull.png"))["size"]
+            left = right = 0
+            for _ in range(40):
+                grab = subprocess.run(["gst-launch-1.0", "-q", "ximagesrc", "num-buffers=1",
+                                       "!", "videoconvert", "!", "pngenc", "!", "filesink",
+                                       f"location={j('screen.png')}"], env=env)
+                if p.poll() is not None:  # no window after all
+                    break
+                if grab.returncode == 0:
+                    left = luma_stddev(j("screen.png"), box=(0, 0, w, h))
+                    right = luma_stddev(j("screen.png"), box=(w, 0, 2 * w, h))
+                    if left > 5 and right > 1.5 * left:
+                        break
+                time.sleep(0.5)
             p.send_signal(signal.SIGINT)
-            _, err = p.communicate(timeout=30)
+            err += p.communicate(timeout=30)[1]
             check("--show on a picture: a window until Ctrl-C, then exit 0",
                   p.returncode == 0 and "showing original | equalized" in err, err)
-            # The window sits at the top left of the bare X screen.
-            w, h = discover(j("dull.png"))["size"]
-            left = luma_stddev(j("screen.png"), box=(0, 0, w, h)) if grab.returncode == 0 else 0
-            right = luma_stddev(j("screen.png"), box=(w, 0, 2 * w, h)) if left else 0
             check(f"--show: the window shows the original (stddev {left:.1f}) next to the "
                   f"equalized picture ({right:.1f})", left > 5 and right > 1.5 * left)
-            p = subprocess.Popen([TOOL, j("long.mp4"), j("shown.mkv"), "--show"], env=env,
-                                 stderr=subprocess.PIPE, text=True)
-            time.sleep(1.5)
-            p.send_signal(signal.SIGINT)
-            _, err = p.communicate(timeout=60)
+            code, err = interrupt([j("long.mp4"), j("shown.mkv"), "--show"], when="%", env=env)
             check("--show on a video: window while encoding, Ctrl-C finishes the file",
-                  p.returncode == 130 and discover(j("shown.mkv"))["ok"], err)
+                  code == 130 and "finishing file" in err and cut_short(j("shown.mkv"))[0],
+                  f"{code} {err}")
         finally:
             xvfb.terminate()
             xvfb.wait()
