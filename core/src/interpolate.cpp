@@ -222,37 +222,88 @@ void TileInterpolatorWide::Prepare(const TileGrid& g, int bins) {
   if (!(grid_ == g) || bins != bins_) {
     grid_ = g;
     bins_ = bins;
-    ColumnSplits(g, &lut1_, &a_, &a1_);
-    lut2_.resize(g.width);
+    std::vector<int> first;
+    ColumnSplits(g, &first, &a_, &a1_);
+    // Spans: runs of columns between the same two tile centres.
+    span_x_.assign(1, 0);
+    span_left_.clear();
+    span_right_.clear();
     for (int x = 0; x < g.width; ++x) {
-      lut2_[x] = std::min(lut1_[x] + 1, g.tiles_x - 1) * bins;
-      lut1_[x] = std::max(lut1_[x], 0) * bins;
+      if (x > 0 && first[x] == first[x - 1]) continue;
+      if (x > 0) span_x_.push_back(x);
+      span_left_.push_back(std::max(first[x], 0) * bins);
+      span_right_.push_back(std::min(first[x] + 1, g.tiles_x - 1) * bins);
+    }
+    span_x_.push_back(g.width);
+  }
+}
+
+namespace {
+
+// One row of one span: the four tables are fixed, so they stay in cache
+// while the span's rows go through them.
+template <bool kPlain>
+void InterpolateSpanWide(uint8_t* p, int x0, int x1, int step, const WideCodec& codec,
+                         int max_value, const uint16_t* tl, const uint16_t* tr,
+                         const uint16_t* bl, const uint16_t* br, const float* a,
+                         const float* a1, float b1, float b) {
+  for (int x = x0; x < x1; ++x) {
+    uint8_t* q = p + static_cast<ptrdiff_t>(x) * step;
+    uint32_t v;
+    if (kPlain) {
+      uint16_t w;
+      std::memcpy(&w, q, 2);
+      v = w;
+    } else {
+      v = codec.Read(q);
+    }
+    const float res = (tl[v] * a1[x] + tr[v] * a[x]) * b1 + (bl[v] * a1[x] + br[v] * a[x]) * b;
+    const int r = RoundHalfEven(res);
+    const uint32_t out = static_cast<uint32_t>(r < 0 ? 0 : (r > max_value ? max_value : r));
+    if (kPlain) {
+      const uint16_t w = static_cast<uint16_t>(out);
+      std::memcpy(q, &w, 2);
+    } else {
+      codec.Write(q, out);
     }
   }
 }
+
+}  // namespace
 
 void TileInterpolatorWide::ApplyRows(uint8_t* data, ptrdiff_t stride, int step,
                                      const SampleFormat& format, const uint16_t* luts,
                                      int y_begin, int y_end) const {
   const TileGrid& g = grid_;
-  const int bins = bins_;
   const WideCodec codec(format);
   const int max_value = format.max_value();
+  const bool plain = format.shift == 0 && !format.big_endian && max_value == 0xffff;
   const float inv_th = 1.0f / static_cast<float>(g.tile_height);
-  const size_t row_of_tables = static_cast<size_t>(g.tiles_x) * bins;
-  for (int y = y_begin; y < y_end; ++y) {
-    const Split sp = SplitAt(y, inv_th);
-    const float b = sp.a, b1 = 1.0f - sp.a;
-    const uint16_t* top = luts + std::max(sp.first, 0) * row_of_tables;
-    const uint16_t* bottom = luts + std::min(sp.first + 1, g.tiles_y - 1) * row_of_tables;
-    uint8_t* p = data + y * stride;
-    for (int x = 0; x < g.width; ++x, p += step) {
-      const uint32_t v = codec.Read(p);
-      const float res = (top[lut1_[x] + v] * a1_[x] + top[lut2_[x] + v] * a_[x]) * b1 +
-                        (bottom[lut1_[x] + v] * a1_[x] + bottom[lut2_[x] + v] * a_[x]) * b;
-      const int r = RoundHalfEven(res);
-      codec.Write(p, static_cast<uint32_t>(r < 0 ? 0 : (r > max_value ? max_value : r)));
+  const size_t row_of_tables = static_cast<size_t>(g.tiles_x) * bins_;
+  const int spans = static_cast<int>(span_left_.size());
+  // Band by band (rows between the same two tile rows), span by span: four
+  // tables of up to 128 KiB at a time instead of a whole row's worth.
+  for (int y = y_begin; y < y_end;) {
+    const int band = SplitAt(y, inv_th).first;
+    int y_stop = y + 1;
+    while (y_stop < y_end && SplitAt(y_stop, inv_th).first == band) ++y_stop;
+    const uint16_t* top = luts + std::max(band, 0) * row_of_tables;
+    const uint16_t* bottom = luts + std::min(band + 1, g.tiles_y - 1) * row_of_tables;
+    for (int s = 0; s < spans; ++s) {
+      const uint16_t *tl = top + span_left_[s], *tr = top + span_right_[s];
+      const uint16_t *bl = bottom + span_left_[s], *br = bottom + span_right_[s];
+      for (int yy = y; yy < y_stop; ++yy) {
+        const float b = SplitAt(yy, inv_th).a, b1 = 1.0f - b;
+        uint8_t* row = data + yy * stride;
+        if (plain)
+          InterpolateSpanWide<true>(row, span_x_[s], span_x_[s + 1], step, codec, max_value, tl,
+                                    tr, bl, br, a_.data(), a1_.data(), b1, b);
+        else
+          InterpolateSpanWide<false>(row, span_x_[s], span_x_[s + 1], step, codec, max_value,
+                                     tl, tr, bl, br, a_.data(), a1_.data(), b1, b);
+      }
     }
+    y = y_stop;
   }
 }
 

@@ -5,7 +5,7 @@
 namespace histeq {
 namespace {
 
-std::atomic<int> g_max_level{static_cast<int>(SimdLevel::kAvx2)};
+std::atomic<int> g_max_level{static_cast<int>(SimdLevel::kBest)};
 
 }  // namespace
 
@@ -13,6 +13,10 @@ SimdLevel DetectedSimd() {
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
   static const SimdLevel level = [] {
     __builtin_cpu_init();
+    // libgcc checks that the OS saves the vector state (XCR0) too.
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512vbmi"))
+      return SimdLevel::kAvx512Vbmi;
     if (__builtin_cpu_supports("avx2")) return SimdLevel::kAvx2;
     if (__builtin_cpu_supports("sse2")) return SimdLevel::kSse2;
     return SimdLevel::kScalar;

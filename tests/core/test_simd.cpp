@@ -24,7 +24,7 @@ using histeq::SimdLevel;
 
 std::vector<SimdLevel> Levels() {
   std::vector<SimdLevel> levels;
-  for (SimdLevel l : {SimdLevel::kScalar, SimdLevel::kSse2, SimdLevel::kAvx2})
+  for (SimdLevel l : {SimdLevel::kScalar, SimdLevel::kSse2, SimdLevel::kAvx2, SimdLevel::kAvx512Vbmi})
     if (l <= histeq::DetectedSimd()) levels.push_back(l);
   return levels;
 }
@@ -32,7 +32,7 @@ std::vector<SimdLevel> Levels() {
 // Restores the cap when a test ends.
 struct SimdCap {
   explicit SimdCap(SimdLevel l) { histeq::SetMaxSimd(l); }
-  ~SimdCap() { histeq::SetMaxSimd(SimdLevel::kAvx2); }
+  ~SimdCap() { histeq::SetMaxSimd(SimdLevel::kBest); }
 };
 
 // `size` bytes whose last one is the last readable byte before a
@@ -59,10 +59,12 @@ class GuardedBuffer {
 };
 
 TEST(Simd, ReportsLevels) {
+  const SimdLevel d = histeq::DetectedSimd();
   std::printf("SIMD levels on this machine: up to %s\n",
-              histeq::DetectedSimd() == SimdLevel::kAvx2   ? "AVX2"
-              : histeq::DetectedSimd() == SimdLevel::kSse2 ? "SSE2"
-                                                           : "scalar");
+              d == SimdLevel::kAvx512Vbmi ? "AVX-512 VBMI"
+              : d == SimdLevel::kAvx2     ? "AVX2"
+              : d == SimdLevel::kSse2     ? "SSE2"
+                                          : "scalar");
   EXPECT_GE(Levels().size(), 1u);
 }
 
@@ -70,7 +72,7 @@ TEST(Simd, ApplyLutEveryPathSameBytes) {
   uint8_t lut[256];
   std::mt19937 rng(3);
   for (auto& v : lut) v = static_cast<uint8_t>(rng());
-  for (int width : {1, 2, 15, 16, 17, 31, 32, 33, 63, 64, 65, 70, 1000}) {
+  for (int width : {1, 2, 15, 16, 17, 31, 32, 33, 63, 64, 65, 70, 127, 128, 129, 1000}) {
     for (int offset : {0, 1, 3, 7, 15, 31}) {
       for (int padding : {0, 5}) {
         const int height = 5;
@@ -166,7 +168,9 @@ TEST(Histogram, PairCountingEqualsPlainCounting) {
   // Around the size from which whole planes are counted in pairs, odd
   // widths and padded rows, natural and noisy content.
   for (auto size : {std::make_pair(512, 511), std::make_pair(512, 512), std::make_pair(1021, 257),
-                    std::make_pair(8, 40000), std::make_pair(9, 30000), std::make_pair(1920, 1080)}) {
+                    std::make_pair(8, 40000), std::make_pair(9, 30000), std::make_pair(15, 20000),
+                    std::make_pair(16, 20000), std::make_pair(17, 20001), std::make_pair(31, 9000),
+                    std::make_pair(1920, 1080)}) {
     for (int kind = 0; kind < 4; ++kind) {
       // A scene, noise, a flat frame, and bars: long runs of equal samples
       // that change value mid-word, mid-row and across rows.

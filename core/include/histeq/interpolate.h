@@ -62,8 +62,9 @@ class TileInterpolatorWide {
  private:
   TileGrid grid_;
   int bins_ = 0;
-  std::vector<int> lut1_, lut2_;  // per column: offsets of the left/right tables
-  std::vector<float> a_, a1_;     // per column: their weights
+  std::vector<int> span_x_;                   // span s: columns [span_x_[s], span_x_[s + 1])
+  std::vector<int> span_left_, span_right_;  // per span: offsets of its left/right tables
+  std::vector<float> a_, a1_;                 // per column: their weights
 };
 
 }  // namespace histeq

@@ -8,6 +8,8 @@ enum class SimdLevel {
   kScalar = 0,  // plain C++ only
   kSse2 = 1,    // x86-64 baseline
   kAvx2 = 2,
+  kAvx512Vbmi = 3,  // AVX-512 F/BW/VBMI: 64-byte table lookups (vpermi2b)
+  kBest = kAvx512Vbmi,
 };
 
 // The best level this CPU supports (and this build can use).
