@@ -27,7 +27,7 @@ void Clahe::ComputeHistograms(const uint8_t* data, ptrdiff_t stride, int step,
   const size_t entries = static_cast<size_t>(grid.tiles()) * bins;
   hists_.resize(entries);
   if (format.depth > 8)
-    luts16_.resize(entries);
+    luts16_.resize(entries + 1);  // a spare entry for the interpolation's gathers
   else
     luts8_.resize(entries);
   histogrammer_.Prepare(grid);

@@ -3,7 +3,23 @@
 #include <algorithm>
 #include <cmath>
 
+#include "histeq/simd.h"
 #include "round.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+// GCC 12 takes the undefined vectors inside some AVX-512 intrinsics for
+// uninitialised variables (GCC bug 105593); the warning is about its header.
+#if !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
+#include <immintrin.h>
+#if !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+#define HISTEQ_LUT_AVX512 1
+#endif
 
 namespace histeq {
 namespace {
@@ -19,6 +35,57 @@ T Saturate(double v, int max_value) {
   const long r = std::lround(v);
   return static_cast<T>(r < 0 ? 0 : (r > max_value ? max_value : r));
 }
+
+#ifdef HISTEQ_LUT_AVX512
+// BuildCdfLut for 16-bit tables, 16 entries at a time: an in-register prefix
+// sum (four shifted adds) plus the running total, then the same float
+// conversion, product and rounding (cvtps2dq: to nearest, ties to even) as
+// the scalar loop. The sums stay below 2^31, where int32 and uint64 convert
+// to the same float. Returns how many entries it filled (a multiple of 16)
+// and their sum in `*sum`.
+__attribute__((target("avx512f,avx512bw"))) int CdfLut16Avx512(const uint32_t* hist, int bins,
+                                                               float scale, int max_value,
+                                                               uint16_t* lut, uint64_t* sum) {
+  const __m512i zero = _mm512_setzero_si512(), last = _mm512_set1_epi32(15);
+  const __m512i top = _mm512_set1_epi32(max_value);
+  const __m512 vscale = _mm512_set1_ps(scale);
+  __m512i carry = zero;
+  int v = 0;
+  for (; v + 16 <= bins; v += 16) {
+    __m512i x = _mm512_loadu_si512(hist + v);
+    x = _mm512_add_epi32(x, _mm512_mask_alignr_epi32(zero, 0xFFFF, x, zero, 15));
+    x = _mm512_add_epi32(x, _mm512_mask_alignr_epi32(zero, 0xFFFF, x, zero, 14));
+    x = _mm512_add_epi32(x, _mm512_mask_alignr_epi32(zero, 0xFFFF, x, zero, 12));
+    x = _mm512_add_epi32(x, _mm512_mask_alignr_epi32(zero, 0xFFFF, x, zero, 8));
+    x = _mm512_add_epi32(x, carry);
+    carry = _mm512_permutexvar_epi32(last, x);
+    __m512i r = _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_cvtepi32_ps(x), vscale));
+    r = _mm512_min_epi32(_mm512_max_epi32(r, zero), top);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(lut + v), _mm512_cvtepi32_epi16(r));
+  }
+  *sum = static_cast<uint32_t>(_mm_cvtsi128_si32(_mm512_castsi512_si128(carry)));
+  return v;
+}
+
+// ClipHistogram's first pass, 16 bins at a time: the bins capped at `limit`
+// and the sum of what was cut off. Returns how many bins it did.
+__attribute__((target("avx512f"))) int ClipAvx512(uint32_t* hist, int bins, uint32_t limit,
+                                                 uint64_t* clipped) {
+  const __m512i vlimit = _mm512_set1_epi32(static_cast<int>(limit));
+  __m512i acc = _mm512_setzero_si512();  // eight 64-bit sums
+  int v = 0;
+  for (; v + 16 <= bins; v += 16) {
+    const __m512i h = _mm512_loadu_si512(hist + v);
+    const __m512i kept = _mm512_min_epu32(h, vlimit);
+    const __m512i over = _mm512_sub_epi32(h, kept);
+    _mm512_storeu_si512(hist + v, kept);
+    acc = _mm512_add_epi64(acc, _mm512_cvtepu32_epi64(_mm512_castsi512_si256(over)));
+    acc = _mm512_add_epi64(acc, _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64(over, 1)));
+  }
+  *clipped = static_cast<uint64_t>(_mm512_reduce_add_epi64(acc));
+  return v;
+}
+#endif
 
 }  // namespace
 
@@ -67,12 +134,18 @@ uint32_t ClipLimitCount(double clip, uint64_t pixels, int bins) {
 }
 
 void ClipHistogram(uint32_t* hist, int bins, uint32_t limit) {
+  // Without a branch: with 65536 bins and a limit of a count or two, whether
+  // a bin is over it is a coin toss.
   uint64_t clipped = 0;
-  for (int v = 0; v < bins; ++v) {
-    if (hist[v] > limit) {
-      clipped += hist[v] - limit;
-      hist[v] = limit;
-    }
+  int v = 0;
+#ifdef HISTEQ_LUT_AVX512
+  if (ActiveSimd() >= SimdLevel::kAvx512Vbmi) v = ClipAvx512(hist, bins, limit, &clipped);
+#endif
+  for (; v < bins; ++v) {
+    const uint32_t h = hist[v];
+    const uint32_t over = h > limit ? h - limit : 0;
+    clipped += over;
+    hist[v] = h - over;
   }
   const uint32_t batch = static_cast<uint32_t>(clipped / static_cast<uint64_t>(bins));
   uint32_t residual = static_cast<uint32_t>(clipped % static_cast<uint64_t>(bins));
@@ -94,7 +167,14 @@ void BuildCdfLut(const uint32_t* hist, int bins, uint64_t pixels, T* lut) {
   const int max_value = bins - 1;
   const float scale = static_cast<float>(max_value) / static_cast<float>(pixels);
   uint64_t sum = 0;
-  for (int v = 0; v < bins; ++v) {
+  int v = 0;
+#ifdef HISTEQ_LUT_AVX512
+  // The clipped histogram sums to the tile's pixels.
+  if (sizeof(T) == 2 && pixels < (1ull << 31) && ActiveSimd() >= SimdLevel::kAvx512Vbmi) {
+    v = CdfLut16Avx512(hist, bins, scale, max_value, reinterpret_cast<uint16_t*>(lut), &sum);
+  }
+#endif
+  for (; v < bins; ++v) {
     sum += hist[v];
     lut[v] = SaturateRound<T>(static_cast<float>(sum) * scale, max_value);
   }
