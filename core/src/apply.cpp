@@ -2,10 +2,7 @@
 
 #include "histeq/simd.h"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define HISTEQ_APPLY_AVX2 1
-#endif
+#include "x86.h"
 
 namespace histeq {
 namespace {
@@ -20,12 +17,12 @@ void ApplyRows(uint8_t* data, ptrdiff_t stride, int width, int height,
   }
 }
 
-#ifdef HISTEQ_APPLY_AVX2
+#ifdef HISTEQ_X86
 // 32 samples at a time: the table as 16 rows of 16 entries, one vpshufb per
 // row. x walks the high nibble down by one row per step; adding 0x70 with
 // saturation leaves a valid index (bit 7 clear) only in the lanes whose high
 // nibble is the current row, so every lane picks exactly one entry.
-__attribute__((target("avx2"))) void ApplyRowsAvx2(uint8_t* data, ptrdiff_t stride, int width,
+HISTEQ_TARGET_AVX2 void ApplyRowsAvx2(uint8_t* data, ptrdiff_t stride, int width,
                                                    int height, const uint8_t lut[kBins8]) {
   __m256i rows[16];
   for (int k = 0; k < 16; ++k)
@@ -52,8 +49,7 @@ __attribute__((target("avx2"))) void ApplyRowsAvx2(uint8_t* data, ptrdiff_t stri
 // 64 samples at a time, the whole table in four registers: vpermi2b looks
 // up the low seven bits of every byte in two of them (128 entries each
 // pair), the top bit picks which pair's answer to keep.
-#define HISTEQ_VBMI __attribute__((target("avx512f,avx512bw,avx512vbmi")))
-HISTEQ_VBMI inline __m512i LookUp64(__m512i v, __m512i t0, __m512i t1, __m512i t2,
+HISTEQ_TARGET_AVX512 inline __m512i LookUp64(__m512i v, __m512i t0, __m512i t1, __m512i t2,
                                     __m512i t3) {
   const __m512i low = _mm512_permutex2var_epi8(t0, v, t1);
   const __m512i high = _mm512_permutex2var_epi8(t2, v, t3);
@@ -62,8 +58,8 @@ HISTEQ_VBMI inline __m512i LookUp64(__m512i v, __m512i t0, __m512i t1, __m512i t
 
 // The row's last samples go through the same instructions with a byte mask:
 // masked loads and stores touch no byte past the row, so no scalar tail.
-HISTEQ_VBMI void ApplyRowsVbmi(uint8_t* data, ptrdiff_t stride, int width, int height,
-                               const uint8_t lut[kBins8]) {
+HISTEQ_TARGET_AVX512 void ApplyRowsVbmi(uint8_t* data, ptrdiff_t stride, int width, int height,
+                                        const uint8_t lut[kBins8]) {
   const __m512i t0 = _mm512_loadu_si512(lut), t1 = _mm512_loadu_si512(lut + 64);
   const __m512i t2 = _mm512_loadu_si512(lut + 128), t3 = _mm512_loadu_si512(lut + 192);
   for (int y = 0; y < height; ++y) {
@@ -86,7 +82,7 @@ void ApplyLut8(uint8_t* data, ptrdiff_t stride, int width, int height,
                int pixel_step, const uint8_t lut[kBins8]) {
   if (width <= 0 || height <= 0) return;
   if (pixel_step == 1) {
-#ifdef HISTEQ_APPLY_AVX2
+#ifdef HISTEQ_X86
     if (ActiveSimd() >= SimdLevel::kAvx512Vbmi) {
       ApplyRowsVbmi(data, stride, width, height, lut);
       return;

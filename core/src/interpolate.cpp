@@ -17,20 +17,7 @@
 #include <emmintrin.h>
 #define HISTEQ_INTERPOLATE_SSE2 1
 #endif
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-// GCC 12 takes the undefined vectors inside some AVX-512 intrinsics for
-// uninitialised variables (GCC bug 105593); the warning is about its header.
-#if !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#endif
-#include <immintrin.h>
-#if !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-#define HISTEQ_INTERPOLATE_AVX2 1
-#endif
+#include "x86.h"
 
 namespace histeq {
 namespace {
@@ -71,12 +58,12 @@ inline float Blend(uint32_t q, float a1, float a, float b1, float b) {
   return (tl * a1 + tr * a) * b1 + (bl * a1 + br * a) * b;
 }
 
-#ifdef HISTEQ_INTERPOLATE_AVX2
+#ifdef HISTEQ_X86
 // Eight samples at a time: the same operations as the SSE2 and scalar paths,
 // in the same order, without FMA (no "fma" target), so the same bytes.
 // Returns where the scalar tail starts.
 template <int kStep>
-__attribute__((target("avx2"))) int InterpolateRowAvx2(uint8_t* p, int width, int step,
+HISTEQ_TARGET_AVX2 int InterpolateRowAvx2(uint8_t* p, int width, int step,
                                                       const int* span, const float* a,
                                                       const float* a1, const uint32_t* quads,
                                                       float b1, float b) {
@@ -118,7 +105,7 @@ void InterpolateRow(uint8_t* p, int width, int step, const int* span, const floa
                     bool avx2) {
   const int s = kStep > 0 ? kStep : step;
   int x = 0;
-#ifdef HISTEQ_INTERPOLATE_AVX2
+#ifdef HISTEQ_X86
   if (avx2) x = InterpolateRowAvx2<kStep>(p, width, step, span, a, a1, quads, b1, b);
 #else
   (void)avx2;
@@ -279,20 +266,20 @@ void InterpolateSpanWide(uint8_t* p, int x0, int x1, int step, const WideCodec& 
   }
 }
 
-#ifdef HISTEQ_INTERPOLATE_AVX2
+#ifdef HISTEQ_X86
 // The plain 16-bit case (little-endian words, full depth, no gaps), 16
 // samples at a time: the four table values by gathers, then the scalar
 // loop's float operations in its order (no FMA), so the same bytes. A gather
 // reads 32 bits at a 16-bit entry: the tables have one spare entry after
 // them (Clahe allocates it) and the high half is masked off. Returns where
 // the scalar tail starts.
-__attribute__((target("avx512f,avx512bw"))) inline __m512 LookUpWide(__m512i v,
+HISTEQ_TARGET_AVX512 inline __m512 LookUpWide(__m512i v,
                                                                       const uint16_t* t) {
   return _mm512_cvtepi32_ps(
       _mm512_and_si512(_mm512_i32gather_epi32(v, t, 2), _mm512_set1_epi32(0xffff)));
 }
 
-__attribute__((target("avx512f,avx512bw"))) int InterpolateSpanWideAvx512(
+HISTEQ_TARGET_AVX512 int InterpolateSpanWideAvx512(
     uint8_t* p, int x0, int x1, const uint16_t* tl, const uint16_t* tr, const uint16_t* bl,
     const uint16_t* br, const float* a, const float* a1, float b1, float b) {
   const __m512i low = _mm512_set1_epi32(0xffff), zero = _mm512_setzero_si512();
@@ -303,7 +290,8 @@ __attribute__((target("avx512f,avx512bw"))) int InterpolateSpanWideAvx512(
     const __m512i v =
         _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(q)));
     const __m512 va = _mm512_loadu_ps(a + x), va1 = _mm512_loadu_ps(a1 + x);
-    const __m512 top = _mm512_add_ps(_mm512_mul_ps(LookUpWide(v, tl), va1), _mm512_mul_ps(LookUpWide(v, tr), va));
+    const __m512 top =
+        _mm512_add_ps(_mm512_mul_ps(LookUpWide(v, tl), va1), _mm512_mul_ps(LookUpWide(v, tr), va));
     const __m512 bottom =
         _mm512_add_ps(_mm512_mul_ps(LookUpWide(v, bl), va1), _mm512_mul_ps(LookUpWide(v, br), va));
     const __m512 res = _mm512_add_ps(_mm512_mul_ps(top, vb1), _mm512_mul_ps(bottom, vb));
@@ -323,7 +311,7 @@ void TileInterpolatorWide::ApplyRows(uint8_t* data, ptrdiff_t stride, int step,
   const WideCodec codec(format);
   const int max_value = format.max_value();
   const bool plain = format.shift == 0 && !format.big_endian && max_value == 0xffff;
-#ifdef HISTEQ_INTERPOLATE_AVX2
+#ifdef HISTEQ_X86
   const bool wide_vector = plain && step == 2 && ActiveSimd() >= SimdLevel::kAvx512Vbmi;
 #endif
   const float inv_th = 1.0f / static_cast<float>(g.tile_height);
@@ -344,7 +332,7 @@ void TileInterpolatorWide::ApplyRows(uint8_t* data, ptrdiff_t stride, int step,
         const float b = SplitAt(yy, inv_th).a, b1 = 1.0f - b;
         uint8_t* row = data + yy * stride;
         int x0 = span_x_[s];
-#ifdef HISTEQ_INTERPOLATE_AVX2
+#ifdef HISTEQ_X86
         if (wide_vector)
           x0 = InterpolateSpanWideAvx512(row, x0, span_x_[s + 1], tl, tr, bl, br, a_.data(),
                                          a1_.data(), b1, b);

@@ -6,20 +6,7 @@
 #include "histeq/simd.h"
 #include "round.h"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-// GCC 12 takes the undefined vectors inside some AVX-512 intrinsics for
-// uninitialised variables (GCC bug 105593); the warning is about its header.
-#if !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#endif
-#include <immintrin.h>
-#if !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-#define HISTEQ_LUT_AVX512 1
-#endif
+#include "x86.h"
 
 namespace histeq {
 namespace {
@@ -36,16 +23,15 @@ T Saturate(double v, int max_value) {
   return static_cast<T>(r < 0 ? 0 : (r > max_value ? max_value : r));
 }
 
-#ifdef HISTEQ_LUT_AVX512
+#ifdef HISTEQ_X86
 // BuildCdfLut for 16-bit tables, 16 entries at a time: an in-register prefix
 // sum (four shifted adds) plus the running total, then the same float
 // conversion, product and rounding (cvtps2dq: to nearest, ties to even) as
 // the scalar loop. The sums stay below 2^31, where int32 and uint64 convert
 // to the same float. Returns how many entries it filled (a multiple of 16)
 // and their sum in `*sum`.
-__attribute__((target("avx512f,avx512bw"))) int CdfLut16Avx512(const uint32_t* hist, int bins,
-                                                               float scale, int max_value,
-                                                               uint16_t* lut, uint64_t* sum) {
+HISTEQ_TARGET_AVX512 int CdfLut16Avx512(const uint32_t* hist, int bins, float scale, int max_value,
+                                        uint16_t* lut, uint64_t* sum) {
   const __m512i zero = _mm512_setzero_si512(), last = _mm512_set1_epi32(15);
   const __m512i top = _mm512_set1_epi32(max_value);
   const __m512 vscale = _mm512_set1_ps(scale);
@@ -69,8 +55,7 @@ __attribute__((target("avx512f,avx512bw"))) int CdfLut16Avx512(const uint32_t* h
 
 // ClipHistogram's first pass, 16 bins at a time: the bins capped at `limit`
 // and the sum of what was cut off. Returns how many bins it did.
-__attribute__((target("avx512f"))) int ClipAvx512(uint32_t* hist, int bins, uint32_t limit,
-                                                 uint64_t* clipped) {
+HISTEQ_TARGET_AVX512 int ClipAvx512(uint32_t* hist, int bins, uint32_t limit, uint64_t* clipped) {
   const __m512i vlimit = _mm512_set1_epi32(static_cast<int>(limit));
   __m512i acc = _mm512_setzero_si512();  // eight 64-bit sums
   int v = 0;
@@ -138,7 +123,7 @@ void ClipHistogram(uint32_t* hist, int bins, uint32_t limit) {
   // a bin is over it is a coin toss.
   uint64_t clipped = 0;
   int v = 0;
-#ifdef HISTEQ_LUT_AVX512
+#ifdef HISTEQ_X86
   if (ActiveSimd() >= SimdLevel::kAvx512Vbmi) v = ClipAvx512(hist, bins, limit, &clipped);
 #endif
   for (; v < bins; ++v) {
@@ -168,7 +153,7 @@ void BuildCdfLut(const uint32_t* hist, int bins, uint64_t pixels, T* lut) {
   const float scale = static_cast<float>(max_value) / static_cast<float>(pixels);
   uint64_t sum = 0;
   int v = 0;
-#ifdef HISTEQ_LUT_AVX512
+#ifdef HISTEQ_X86
   // The clipped histogram sums to the tile's pixels.
   if (sizeof(T) == 2 && pixels < (1ull << 31) && ActiveSimd() >= SimdLevel::kAvx512Vbmi) {
     v = CdfLut16Avx512(hist, bins, scale, max_value, reinterpret_cast<uint16_t*>(lut), &sum);

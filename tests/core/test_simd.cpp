@@ -24,7 +24,8 @@ using histeq::SimdLevel;
 
 std::vector<SimdLevel> Levels() {
   std::vector<SimdLevel> levels;
-  for (SimdLevel l : {SimdLevel::kScalar, SimdLevel::kSse2, SimdLevel::kAvx2, SimdLevel::kAvx512Vbmi})
+  for (SimdLevel l :
+       {SimdLevel::kScalar, SimdLevel::kSse2, SimdLevel::kAvx2, SimdLevel::kAvx512Vbmi})
     if (l <= histeq::DetectedSimd()) levels.push_back(l);
   return levels;
 }
