@@ -1,5 +1,8 @@
 #include "histeq/clahe.h"
 
+#include <algorithm>
+#include <cstring>
+
 namespace histeq {
 
 void Clahe::Apply(uint8_t* data, ptrdiff_t stride, int width, int height, int step,
@@ -7,9 +10,13 @@ void Clahe::Apply(uint8_t* data, ptrdiff_t stride, int width, int height, int st
                   const SampleFormat& format) {
   if (width <= 0 || height <= 0 || params.tiles_x < 1 || params.tiles_y < 1)
     return;
-  ComputeHistograms(data, stride, step, format,
-                    TileGrid::Make(width, height, params.tiles_x, params.tiles_y));
-  BuildLuts(params.clip_limit, range, strength);
+  const TileGrid grid = TileGrid::Make(width, height, params.tiles_x, params.tiles_y);
+  if (format.depth > 8) {
+    ComputeLuts(data, stride, step, format, grid, params.clip_limit, range, strength);
+  } else {
+    ComputeHistograms(data, stride, step, format, grid);
+    BuildLuts(params.clip_limit, range, strength);
+  }
   Interpolate(data, stride, step);
 }
 
@@ -18,22 +25,28 @@ int Clahe::Stripes(int items) const {
   return items < threads ? items : threads;
 }
 
-void Clahe::ComputeHistograms(const uint8_t* data, ptrdiff_t stride, int step,
-                              const SampleFormat& format, const TileGrid& grid,
-                              uint32_t* frame_hist) {
+void Clahe::Setup(const SampleFormat& format, const TileGrid& grid, bool dense) {
   format_ = format;
   grid_ = grid;
-  const size_t bins = static_cast<size_t>(format.bins());
-  const size_t entries = static_cast<size_t>(grid.tiles()) * bins;
-  hists_.resize(entries);
+  const size_t entries = static_cast<size_t>(grid.tiles()) * static_cast<size_t>(format.bins());
+  if (dense)
+    hists_.resize(entries);
+  else
+    std::vector<uint32_t>().swap(hists_);  // 16 MiB at 16 bits, not needed
   if (format.depth > 8)
-    luts16_.resize(entries + 1);  // a spare entry for the interpolation's gathers
+    luts16_.resize(entries);
   else
     luts8_.resize(entries);
+  ranges_.resize(static_cast<size_t>(grid.tiles()));
   histogrammer_.Prepare(grid);
-  const int stripes = Stripes(grid.tiles_y);
+}
+
+template <typename CountRows>
+void Clahe::CountStripes(uint32_t* frame_hist, CountRows count) {
+  const size_t bins = static_cast<size_t>(format_.bins());
+  const int stripes = Stripes(grid_.tiles_y);
   if (stripes == 1) {
-    histogrammer_.Compute(data, stride, step, format, grid, hists_.data(), frame_hist);
+    count(0, 0, grid_.tiles_y, frame_hist);
     return;
   }
   // Each stripe of tile rows counts its share of the frame on its own; the
@@ -41,9 +54,9 @@ void Clahe::ComputeHistograms(const uint8_t* data, ptrdiff_t stride, int step,
   partial_frame_hists_.resize(static_cast<size_t>(stripes) * bins);
   ForEach(pool_, stripes, [&](int i) {
     int begin, end;
-    StripeRows(i, stripes, grid.tiles_y, &begin, &end);
-    histogrammer_.Compute(data, stride, step, format, grid, hists_.data(),
-                          &partial_frame_hists_[static_cast<size_t>(i) * bins], begin, end);
+    StripeRows(i, stripes, grid_.tiles_y, &begin, &end);
+    count(i, begin, end,
+          frame_hist ? &partial_frame_hists_[static_cast<size_t>(i) * bins] : nullptr);
   });
   if (frame_hist) {
     for (size_t v = 0; v < bins; ++v) {
@@ -52,6 +65,71 @@ void Clahe::ComputeHistograms(const uint8_t* data, ptrdiff_t stride, int step,
       frame_hist[v] = sum;
     }
   }
+}
+
+void Clahe::ComputeHistograms(const uint8_t* data, ptrdiff_t stride, int step,
+                              const SampleFormat& format, const TileGrid& grid,
+                              uint32_t* frame_hist) {
+  Setup(format, grid, true);
+  CountStripes(frame_hist, [&](int, int begin, int end, uint32_t* share) {
+    histogrammer_.Compute(data, stride, step, format, grid, hists_.data(), share, begin, end,
+                          ranges_.data());
+  });
+}
+
+void Clahe::ComputeLuts(const uint8_t* data, ptrdiff_t stride, int step,
+                        const SampleFormat& format, const TileGrid& grid, double clip_limit,
+                        Range range, double strength, uint32_t* frame_hist) {
+  Setup(format, grid, false);
+  const int bins = format.bins();
+  const size_t tiles = static_cast<size_t>(grid.tiles());
+  const uint64_t pixels = grid.tile_pixels();
+  const uint32_t limit = ClipLimitCount(clip_limit, pixels, bins);
+  spreads_.resize(tiles);
+  kept_.resize(tiles);
+  const size_t stripes = static_cast<size_t>(Stripes(grid.tiles_y));
+  if (scratch_.size() < stripes) scratch_.resize(stripes);
+  for (auto& h : scratch_)
+    if (h.size() != static_cast<size_t>(bins)) h.assign(static_cast<size_t>(bins), 0);
+
+  // Each tile: counted into the stripe's scratch histogram, its table filled
+  // for its own values, the scratch cleared where it was used.
+  CountStripes(frame_hist, [&](int i, int begin, int end, uint32_t* share) {
+    if (share) std::fill(share, share + bins, 0u);
+    uint32_t* hist = scratch_[static_cast<size_t>(i)].data();
+    for (int ty = begin; ty < end; ++ty) {
+      for (int tx = 0; tx < grid.tiles_x; ++tx) {
+        const size_t t = static_cast<size_t>(ty) * grid.tiles_x + tx;
+        const ValueRange r = histogrammer_.AccumulateTile(data, stride, step, format, tx, ty,
+                                                          hist, share);
+        ranges_[t] = r;
+        spreads_[t] = ClipSpread::Make(limit, ClippedCounts(hist, r.lo, r.hi + 1, limit), bins);
+        kept_[t] = BuildCdfLutSpan(hist, r.lo, r.hi + 1, 0, spreads_[t], pixels, bins,
+                                   &luts16_[t * static_cast<size_t>(bins)]);
+        std::fill(hist + r.lo, hist + r.hi + 1, 0u);
+      }
+    }
+  });
+
+  // Then each table over the values of its neighbourhood: below and above
+  // its own values the clipped histogram holds only the handed-out excess.
+  const int table_stripes = Stripes(grid.tiles());
+  ForEach(pool_, table_stripes, [&](int i) {
+    int begin, end;
+    StripeRows(i, table_stripes, grid.tiles(), &begin, &end);
+    for (int t = begin; t < end; ++t) {
+      const int tx = t % grid.tiles_x, ty = t / grid.tiles_x;
+      ValueRange n;
+      for (int y = std::max(ty - 1, 0); y <= std::min(ty + 1, grid.tiles_y - 1); ++y)
+        for (int x = std::max(tx - 1, 0); x <= std::min(tx + 1, grid.tiles_x - 1); ++x)
+          n.Add(ranges_[static_cast<size_t>(y) * grid.tiles_x + x]);
+      const ValueRange& r = ranges_[static_cast<size_t>(t)];
+      uint16_t* lut = &luts16_[static_cast<size_t>(t) * bins];
+      BuildCdfLutSpan(nullptr, n.lo, r.lo, 0, spreads_[t], pixels, bins, lut);
+      BuildCdfLutSpan(nullptr, r.hi + 1, n.hi + 1, kept_[t], spreads_[t], pixels, bins, lut);
+      FinishLutSpan(lut, n.lo, n.hi + 1, bins, range, strength);
+    }
+  });
 }
 
 template <typename T>
@@ -95,14 +173,15 @@ void Clahe::BuildLutsFromDistributions(const double* distributions, double clip_
 void Clahe::Interpolate(uint8_t* data, ptrdiff_t stride, int step) {
   const int stripes = Stripes(grid_.height);
   if (format_.depth > 8)
-    interpolator_wide_.Prepare(grid_, format_.bins());
+    interpolator_wide_.Prepare(grid_, format_.bins(), stripes);
   else
     interpolator8_.Prepare(grid_, stripes);
   ForEach(pool_, stripes, [&](int i) {
     int begin, end;
     StripeRows(i, stripes, grid_.height, &begin, &end);
     if (format_.depth > 8)
-      interpolator_wide_.ApplyRows(data, stride, step, format_, luts16_.data(), begin, end);
+      interpolator_wide_.ApplyRows(data, stride, step, format_, luts16_.data(), ranges_.data(),
+                                   begin, end, i);
     else
       interpolator8_.ApplyRows(data, stride, step, luts8_.data(), begin, end, i);
   });

@@ -20,7 +20,15 @@ bool Equalizer::Process(uint8_t* data, ptrdiff_t stride, int width, int height,
   const uint64_t pixels = static_cast<uint64_t>(width) * height;
   frame_hist_.resize(static_cast<size_t>(bins));
   TileGrid grid;
-  if (adaptive) {
+  const double clip = p.clip_limit > 0.0 ? p.clip_limit : kDefaultAdaptiveClipLimit;
+  // Deep samples without smoothing: the tables straight from the tiles, no
+  // tile histograms kept (16 MiB of them at 16 bits).
+  const bool direct = adaptive && wide && p.smoothing <= 0 && p.strength > 0.0;
+  if (direct) {
+    grid = TileGrid::Make(width, height, p.tiles_x, p.tiles_y);
+    clahe_.ComputeLuts(data, stride, step, format, grid, clip, p.range, p.strength,
+                       frame_hist_.data());
+  } else if (adaptive) {
     grid = TileGrid::Make(width, height, p.tiles_x, p.tiles_y);
     clahe_.ComputeHistograms(data, stride, step, format, grid, frame_hist_.data());
   } else {
@@ -48,11 +56,13 @@ bool Equalizer::Process(uint8_t* data, ptrdiff_t stride, int width, int height,
   // 3. Tables and their application.
   if (!(p.strength > 0.0)) return false;
   if (adaptive) {
-    const double clip = p.clip_limit > 0.0 ? p.clip_limit : kDefaultAdaptiveClipLimit;
-    if (exact)
+    if (direct) {
+      // The tables came with the histograms.
+    } else if (exact) {
       clahe_.BuildLuts(clip, p.range, p.strength);
-    else
+    } else {
       clahe_.BuildLutsFromDistributions(smoother_.regions(), clip, p.range, p.strength);
+    }
     clahe_.Interpolate(data, stride, step);
   } else if (wide) {
     lut16_.resize(static_cast<size_t>(bins));

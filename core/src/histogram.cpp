@@ -3,8 +3,34 @@
 #include <cstring>
 #include <vector>
 
+#include "histeq/simd.h"
+#include "x86.h"
+
 namespace histeq {
 namespace {
+
+#ifdef HISTEQ_X86
+// The lowest and highest of a row of 16-bit words, 16 at a time. Returns
+// where the scalar tail starts.
+HISTEQ_TARGET_AVX2 int WordRangeAvx2(const uint8_t* p, int width, ValueRange* range) {
+  if (width < 16) return 0;
+  __m256i lo = _mm256_set1_epi16(-1), hi = _mm256_setzero_si256();
+  int x = 0;
+  for (; x + 16 <= width; x += 16) {
+    const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 2 * x));
+    lo = _mm256_min_epu16(lo, w);
+    hi = _mm256_max_epu16(hi, w);
+  }
+  alignas(32) uint16_t l[16], h[16];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(l), lo);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(h), hi);
+  for (int k = 0; k < 16; ++k) {
+    range->Add(l[k]);
+    range->Add(h[k]);
+  }
+  return x;
+}
+#endif
 
 constexpr int kSubHistograms = 4;
 
@@ -132,14 +158,51 @@ void Histogram8(const uint8_t* data, ptrdiff_t stride, int width, int height,
   AccumulateHistogram8(data, stride, width, height, pixel_step, hist);
 }
 
-void AccumulateHistogramWide(const uint8_t* data, ptrdiff_t stride, int width,
-                             int height, int step, const SampleFormat& format,
-                             uint32_t* hist) {
+namespace {
+
+// The range of a row of plain 16-bit words (any alignment).
+void WordRange(const uint8_t* p, int width, ValueRange* range) {
+  int x = 0;
+#ifdef HISTEQ_X86
+  if (ActiveSimd() >= SimdLevel::kAvx2) x = WordRangeAvx2(p, width, range);
+#endif
+  for (; x < width; ++x) {
+    uint16_t w;
+    std::memcpy(&w, p + 2 * x, 2);
+    range->Add(w);
+  }
+}
+
+}  // namespace
+
+ValueRange AccumulateHistogramWide(const uint8_t* data, ptrdiff_t stride, int width,
+                                   int height, int step, const SampleFormat& format,
+                                   uint32_t* hist) {
+  ValueRange range;
+  if (step == 2 && format.shift == 0 && !format.big_endian && format.max_value() == 0xffff) {
+    // Plain 16-bit words: the counting loop alone, then the row's range with
+    // vectors while it is still in L1 (tracking it in the loop costs more).
+    for (int y = 0; y < height; ++y) {
+      const uint8_t* p = data + y * stride;
+      for (int x = 0; x < width; ++x) {
+        uint16_t w;
+        std::memcpy(&w, p + 2 * x, 2);
+        ++hist[w];
+      }
+      WordRange(p, width, &range);
+    }
+    return range;
+  }
   const WideCodec codec(format);
   for (int y = 0; y < height; ++y) {
     const uint8_t* p = data + y * stride;
-    for (int x = 0; x < width; ++x, p += step) ++hist[codec.Read(p)];
+    for (int x = 0; x < width; ++x, p += step) {
+      const uint32_t v = codec.Read(p);
+      ++hist[v];
+      range.Add(static_cast<int>(v));
+    }
   }
+  return range;
 }
 
 void HistogramWide(const uint8_t* data, ptrdiff_t stride, int width, int height,

@@ -10,6 +10,7 @@
 
 #include "histeq/sample.h"
 #include "round.h"
+#include "splits.h"
 
 #include "histeq/simd.h"
 
@@ -21,35 +22,6 @@
 
 namespace histeq {
 namespace {
-
-// The tile row or column below/left of position t (in tile units, -0.5
-// shifted) and the weight of the one after it, as OpenCV computes them.
-struct Split {
-  int first;  // floor(t): -1 before the first tile centre
-  float a;    // t - floor(t)
-};
-
-Split SplitAt(int pos, float inv_size) {
-  const float t = static_cast<float>(pos) * inv_size - 0.5f;
-  const int first = static_cast<int>(std::floor(t));
-  return {first, t - static_cast<float>(first)};
-}
-
-// Per column x: the tile column left of it (floor, -1 before the first
-// centre) and the weights of that column and the next.
-void ColumnSplits(const TileGrid& g, std::vector<int>* first, std::vector<float>* a,
-                  std::vector<float>* a1) {
-  first->resize(g.width);
-  a->resize(g.width);
-  a1->resize(g.width);
-  const float inv_tw = 1.0f / static_cast<float>(g.tile_width);
-  for (int x = 0; x < g.width; ++x) {
-    const Split sp = SplitAt(x, inv_tw);
-    (*first)[x] = sp.first;
-    (*a)[x] = sp.a;
-    (*a1)[x] = 1.0f - sp.a;
-  }
-}
 
 // The interpolated value of one sample from its packed quad of table values.
 inline float Blend(uint32_t q, float a1, float a, float b1, float b) {
@@ -205,147 +177,6 @@ void TileInterpolator8::ApplyRows(uint8_t* data, ptrdiff_t stride, int step,
     else
       InterpolateRow<0>(row, g.width, step, span_.data(), a_.data(), a1_.data(), quads, b1, b,
                         vector, avx2);
-  }
-}
-
-void TileInterpolatorWide::Apply(uint8_t* data, ptrdiff_t stride, int step,
-                                 const SampleFormat& format, const TileGrid& g,
-                                 const uint16_t* luts) {
-  Prepare(g, format.bins());
-  ApplyRows(data, stride, step, format, luts, 0, g.height);
-}
-
-void TileInterpolatorWide::Prepare(const TileGrid& g, int bins) {
-  if (!(grid_ == g) || bins != bins_) {
-    grid_ = g;
-    bins_ = bins;
-    std::vector<int> first;
-    ColumnSplits(g, &first, &a_, &a1_);
-    // Spans: runs of columns between the same two tile centres.
-    span_x_.assign(1, 0);
-    span_left_.clear();
-    span_right_.clear();
-    for (int x = 0; x < g.width; ++x) {
-      if (x > 0 && first[x] == first[x - 1]) continue;
-      if (x > 0) span_x_.push_back(x);
-      span_left_.push_back(std::max(first[x], 0) * bins);
-      span_right_.push_back(std::min(first[x] + 1, g.tiles_x - 1) * bins);
-    }
-    span_x_.push_back(g.width);
-  }
-}
-
-namespace {
-
-// One row of one span: the four tables are fixed, so they stay in cache
-// while the span's rows go through them.
-template <bool kPlain>
-void InterpolateSpanWide(uint8_t* p, int x0, int x1, int step, const WideCodec& codec,
-                         int max_value, const uint16_t* tl, const uint16_t* tr,
-                         const uint16_t* bl, const uint16_t* br, const float* a,
-                         const float* a1, float b1, float b) {
-  for (int x = x0; x < x1; ++x) {
-    uint8_t* q = p + static_cast<ptrdiff_t>(x) * step;
-    uint32_t v;
-    if (kPlain) {
-      uint16_t w;
-      std::memcpy(&w, q, 2);
-      v = w;
-    } else {
-      v = codec.Read(q);
-    }
-    const float res = (tl[v] * a1[x] + tr[v] * a[x]) * b1 + (bl[v] * a1[x] + br[v] * a[x]) * b;
-    const int r = RoundHalfEven(res);
-    const uint32_t out = static_cast<uint32_t>(r < 0 ? 0 : (r > max_value ? max_value : r));
-    if (kPlain) {
-      const uint16_t w = static_cast<uint16_t>(out);
-      std::memcpy(q, &w, 2);
-    } else {
-      codec.Write(q, out);
-    }
-  }
-}
-
-#ifdef HISTEQ_X86
-// The plain 16-bit case (little-endian words, full depth, no gaps), 16
-// samples at a time: the four table values by gathers, then the scalar
-// loop's float operations in its order (no FMA), so the same bytes. A gather
-// reads 32 bits at a 16-bit entry: the tables have one spare entry after
-// them (Clahe allocates it) and the high half is masked off. Returns where
-// the scalar tail starts.
-HISTEQ_TARGET_AVX512 inline __m512 LookUpWide(__m512i v,
-                                                                      const uint16_t* t) {
-  return _mm512_cvtepi32_ps(
-      _mm512_and_si512(_mm512_i32gather_epi32(v, t, 2), _mm512_set1_epi32(0xffff)));
-}
-
-HISTEQ_TARGET_AVX512 int InterpolateSpanWideAvx512(
-    uint8_t* p, int x0, int x1, const uint16_t* tl, const uint16_t* tr, const uint16_t* bl,
-    const uint16_t* br, const float* a, const float* a1, float b1, float b) {
-  const __m512i low = _mm512_set1_epi32(0xffff), zero = _mm512_setzero_si512();
-  const __m512 vb = _mm512_set1_ps(b), vb1 = _mm512_set1_ps(b1);
-  int x = x0;
-  for (; x + 16 <= x1; x += 16) {
-    uint8_t* q = p + 2 * x;
-    const __m512i v =
-        _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(q)));
-    const __m512 va = _mm512_loadu_ps(a + x), va1 = _mm512_loadu_ps(a1 + x);
-    const __m512 top =
-        _mm512_add_ps(_mm512_mul_ps(LookUpWide(v, tl), va1), _mm512_mul_ps(LookUpWide(v, tr), va));
-    const __m512 bottom =
-        _mm512_add_ps(_mm512_mul_ps(LookUpWide(v, bl), va1), _mm512_mul_ps(LookUpWide(v, br), va));
-    const __m512 res = _mm512_add_ps(_mm512_mul_ps(top, vb1), _mm512_mul_ps(bottom, vb));
-    const __m512i r = _mm512_min_epi32(_mm512_max_epi32(_mm512_cvtps_epi32(res), zero), low);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(q), _mm512_cvtepi32_epi16(r));
-  }
-  return x;
-}
-#endif
-
-}  // namespace
-
-void TileInterpolatorWide::ApplyRows(uint8_t* data, ptrdiff_t stride, int step,
-                                     const SampleFormat& format, const uint16_t* luts,
-                                     int y_begin, int y_end) const {
-  const TileGrid& g = grid_;
-  const WideCodec codec(format);
-  const int max_value = format.max_value();
-  const bool plain = format.shift == 0 && !format.big_endian && max_value == 0xffff;
-#ifdef HISTEQ_X86
-  const bool wide_vector = plain && step == 2 && ActiveSimd() >= SimdLevel::kAvx512Vbmi;
-#endif
-  const float inv_th = 1.0f / static_cast<float>(g.tile_height);
-  const size_t row_of_tables = static_cast<size_t>(g.tiles_x) * bins_;
-  const int spans = static_cast<int>(span_left_.size());
-  // Band by band (rows between the same two tile rows), span by span: four
-  // tables of up to 128 KiB at a time instead of a whole row's worth.
-  for (int y = y_begin; y < y_end;) {
-    const int band = SplitAt(y, inv_th).first;
-    int y_stop = y + 1;
-    while (y_stop < y_end && SplitAt(y_stop, inv_th).first == band) ++y_stop;
-    const uint16_t* top = luts + std::max(band, 0) * row_of_tables;
-    const uint16_t* bottom = luts + std::min(band + 1, g.tiles_y - 1) * row_of_tables;
-    for (int s = 0; s < spans; ++s) {
-      const uint16_t *tl = top + span_left_[s], *tr = top + span_right_[s];
-      const uint16_t *bl = bottom + span_left_[s], *br = bottom + span_right_[s];
-      for (int yy = y; yy < y_stop; ++yy) {
-        const float b = SplitAt(yy, inv_th).a, b1 = 1.0f - b;
-        uint8_t* row = data + yy * stride;
-        int x0 = span_x_[s];
-#ifdef HISTEQ_X86
-        if (wide_vector)
-          x0 = InterpolateSpanWideAvx512(row, x0, span_x_[s + 1], tl, tr, bl, br, a_.data(),
-                                         a1_.data(), b1, b);
-#endif
-        if (plain)
-          InterpolateSpanWide<true>(row, x0, span_x_[s + 1], step, codec, max_value, tl,
-                                    tr, bl, br, a_.data(), a1_.data(), b1, b);
-        else
-          InterpolateSpanWide<false>(row, x0, span_x_[s + 1], step, codec, max_value,
-                                     tl, tr, bl, br, a_.data(), a1_.data(), b1, b);
-      }
-    }
-    y = y_stop;
   }
 }
 

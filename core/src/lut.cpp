@@ -102,13 +102,30 @@ bool BuildEqualizeLut(const uint32_t* hist, int bins, T* lut) {
   return true;
 }
 
+namespace {
+
 template <typename T>
-void CompressLutToLimitedRange(T* lut, int bins) {
+void CompressSpan(T* lut, int first, int end, int bins) {
   const uint64_t max_value = static_cast<uint64_t>(bins - 1);
   const uint64_t lo = 16u * static_cast<uint64_t>(bins) / 256;
   const uint64_t span = 219u * static_cast<uint64_t>(bins) / 256;
-  for (int v = 0; v < bins; ++v)
+  for (int v = first; v < end; ++v)
     lut[v] = static_cast<T>(lo + (lut[v] * span * 2 + max_value) / (2 * max_value));
+}
+
+template <typename T>
+void BlendSpan(T* lut, int first, int end, double strength) {
+  if (strength >= 1.0) return;
+  const double s = strength > 0.0 ? strength : 0.0;
+  for (int v = first; v < end; ++v)
+    lut[v] = static_cast<T>(std::lround(v + s * (static_cast<double>(lut[v]) - v)));
+}
+
+}  // namespace
+
+template <typename T>
+void CompressLutToLimitedRange(T* lut, int bins) {
+  CompressSpan(lut, 0, bins, bins);
 }
 
 uint32_t ClipLimitCount(double clip, uint64_t pixels, int bins) {
@@ -227,16 +244,18 @@ void BuildCdfLutSmoothed(const double* p, int bins, uint64_t pixels, uint32_t li
 
 template <typename T>
 void BlendLutWithIdentity(T* lut, int bins, double strength) {
-  if (strength >= 1.0) return;
-  const double s = strength > 0.0 ? strength : 0.0;
-  for (int v = 0; v < bins; ++v)
-    lut[v] = static_cast<T>(std::lround(v + s * (static_cast<double>(lut[v]) - v)));
+  BlendSpan(lut, 0, bins, strength);
+}
+
+template <typename T>
+void FinishLutSpan(T* lut, int first, int end, int bins, Range range, double strength) {
+  if (range == Range::kLimited) CompressSpan(lut, first, end, bins);
+  BlendSpan(lut, first, end, strength);
 }
 
 template <typename T>
 void FinishLut(T* lut, int bins, Range range, double strength) {
-  if (range == Range::kLimited) CompressLutToLimitedRange(lut, bins);
-  BlendLutWithIdentity(lut, bins, strength);
+  FinishLutSpan(lut, 0, bins, bins, range, strength);
 }
 
 #define HISTEQ_INSTANTIATE_LUT(T)                                                        \
@@ -247,7 +266,8 @@ void FinishLut(T* lut, int bins, Range range, double strength) {
   template bool BuildEqualizeLutSmoothed<T>(const double*, int, uint64_t, T*);           \
   template void BuildCdfLutSmoothed<T>(const double*, int, uint64_t, uint32_t, T*);      \
   template void BlendLutWithIdentity<T>(T*, int, double);                                \
-  template void FinishLut<T>(T*, int, Range, double);
+  template void FinishLut<T>(T*, int, Range, double);                                    \
+  template void FinishLutSpan<T>(T*, int, int, int, Range, double);
 HISTEQ_INSTANTIATE_LUT(uint8_t)
 HISTEQ_INSTANTIATE_LUT(uint16_t)
 #undef HISTEQ_INSTANTIATE_LUT

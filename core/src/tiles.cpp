@@ -43,43 +43,61 @@ void TileHistogrammer::Prepare(const TileGrid& g) {
 void TileHistogrammer::Compute(const uint8_t* data, ptrdiff_t stride, int step,
                                const SampleFormat& format, const TileGrid& g,
                                uint32_t* hists, uint32_t* frame_hist, int ty_begin,
-                               int ty_end) {
+                               int ty_end, ValueRange* ranges) {
   if (!(grid_ == g)) Prepare(g);
   if (ty_end < 0) ty_end = g.tiles_y;
-  const bool wide = format.depth > 8;
   const size_t bins = static_cast<size_t>(format.bins());
-  const WideCodec codec(format);
-  auto value = [&](const uint8_t* p) -> uint32_t { return wide ? codec.Read(p) : *p; };
-  auto src_x = [&](int x) { return x < g.width ? x : mirror_x_[x - g.width]; };
   if (frame_hist) std::memset(frame_hist, 0, bins * sizeof(*frame_hist));
-
   for (int ty = ty_begin; ty < ty_end; ++ty) {
     for (int tx = 0; tx < g.tiles_x; ++tx) {
-      uint32_t* hist = hists + (static_cast<size_t>(ty) * g.tiles_x + tx) * bins;
+      const size_t t = static_cast<size_t>(ty) * g.tiles_x + tx;
+      uint32_t* hist = hists + t * bins;
       std::memset(hist, 0, bins * sizeof(*hist));
-      const int x0 = tx * g.tile_width, x1 = x0 + g.tile_width;
-      const int y0 = ty * g.tile_height, y1 = y0 + g.tile_height;
-      const int x_in = std::min(x1, g.width), y_in = std::min(y1, g.height);
-      // The part inside the frame, then the mirrored columns and rows.
-      if (x0 < x_in && y0 < y_in) {
-        const uint8_t* block = data + y0 * stride + static_cast<ptrdiff_t>(x0) * step;
-        if (wide)
-          AccumulateHistogramWide(block, stride, x_in - x0, y_in - y0, step, format, hist);
-        else
-          AccumulateHistogram8(block, stride, x_in - x0, y_in - y0, step, hist);
-        if (frame_hist)
-          for (size_t v = 0; v < bins; ++v) frame_hist[v] += hist[v];
-      }
-      for (int y = y0; y < y_in; ++y) {
-        const uint8_t* row = data + y * stride;
-        for (int x = std::max(x0, g.width); x < x1; ++x) ++hist[value(row + src_x(x) * step)];
-      }
-      for (int y = std::max(y0, g.height); y < y1; ++y) {
-        const uint8_t* row = data + mirror_y_[y - g.height] * stride;
-        for (int x = x0; x < x1; ++x) ++hist[value(row + src_x(x) * step)];
-      }
+      const ValueRange r = AccumulateTile(data, stride, step, format, tx, ty, hist, frame_hist);
+      if (ranges) ranges[t] = r;
     }
   }
+}
+
+ValueRange TileHistogrammer::AccumulateTile(const uint8_t* data, ptrdiff_t stride, int step,
+                                            const SampleFormat& format, int tx, int ty,
+                                            uint32_t* hist, uint32_t* frame_hist) const {
+  const TileGrid& g = grid_;
+  const bool wide = format.depth > 8;
+  const WideCodec codec(format);
+  ValueRange range;
+  auto count = [&](const uint8_t* p) {
+    const uint32_t v = wide ? codec.Read(p) : *p;
+    ++hist[v];
+    range.Add(static_cast<int>(v));
+  };
+  auto src_x = [&](int x) { return x < g.width ? x : mirror_x_[x - g.width]; };
+  const int x0 = tx * g.tile_width, x1 = x0 + g.tile_width;
+  const int y0 = ty * g.tile_height, y1 = y0 + g.tile_height;
+  const int x_in = std::min(x1, g.width), y_in = std::min(y1, g.height);
+  // The part inside the frame, then the mirrored columns and rows.
+  if (x0 < x_in && y0 < y_in) {
+    const uint8_t* block = data + y0 * stride + static_cast<ptrdiff_t>(x0) * step;
+    if (wide) {
+      range = AccumulateHistogramWide(block, stride, x_in - x0, y_in - y0, step, format, hist);
+      if (frame_hist)
+        for (int v = range.lo; v <= range.hi; ++v) frame_hist[v] += hist[v];
+    } else {
+      AccumulateHistogram8(block, stride, x_in - x0, y_in - y0, step, hist);
+      if (frame_hist)
+        for (int v = 0; v < kBins8; ++v) frame_hist[v] += hist[v];
+    }
+  }
+  for (int y = y0; y < y_in; ++y) {
+    const uint8_t* row = data + y * stride;
+    for (int x = std::max(x0, g.width); x < x1; ++x) count(row + src_x(x) * step);
+  }
+  for (int y = std::max(y0, g.height); y < y1; ++y) {
+    const uint8_t* row = data + mirror_y_[y - g.height] * stride;
+    for (int x = x0; x < x1; ++x) count(row + src_x(x) * step);
+  }
+  if (!wide) range = ValueRange{0, kBins8 - 1};
+  return range;
 }
 
 }  // namespace histeq

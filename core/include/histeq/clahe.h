@@ -12,6 +12,7 @@
 #include "histeq/interpolate.h"
 #include "histeq/lut.h"
 #include "histeq/sample.h"
+#include "histeq/sparse_lut.h"
 #include "histeq/threads.h"
 #include "histeq/tiles.h"
 
@@ -45,13 +46,22 @@ class Clahe {
                          const SampleFormat& format, const TileGrid& grid,
                          uint32_t* frame_hist = nullptr);
   const uint32_t* tile_histograms() const { return hists_.data(); }
+  // Stages 1 and 2 at once, for 10 to 16-bit samples when the tile
+  // histograms are not wanted afterwards: each tile is counted into a
+  // scratch histogram and its table filled only for the values its 3x3
+  // neighbourhood of tiles holds, the only ones the interpolation reads (the
+  // same entries BuildLuts gives them). tile_histograms() is then empty.
+  void ComputeLuts(const uint8_t* data, ptrdiff_t stride, int pixel_step,
+                   const SampleFormat& format, const TileGrid& grid, double clip_limit,
+                   Range range, double strength, uint32_t* frame_hist = nullptr);
   // Stage 2: the tile tables, from the stage 1 histograms (exactly as
   // OpenCV) or from normalised distributions (grid.tiles() x bins doubles,
   // e.g. temporally averaged ones; see BuildCdfLutSmoothed).
   void BuildLuts(double clip_limit, Range range, double strength);
   void BuildLutsFromDistributions(const double* distributions, double clip_limit,
                                   Range range, double strength);
-  // Stage 3: the plane through the tables, interpolated.
+  // Stage 3: the plane through the tables, interpolated. `data` must be the
+  // plane stage 1 counted (other values come out wrong, though in range).
   void Interpolate(uint8_t* data, ptrdiff_t stride, int pixel_step);
 
   // Splits every stage over the pool's threads (none: the calling thread
@@ -60,6 +70,11 @@ class Clahe {
 
  private:
   int Stripes(int items) const;
+  void Setup(const SampleFormat& format, const TileGrid& grid, bool dense);
+  // Counts the frame's share of tile rows into per-stripe histograms and
+  // adds them up into `frame_hist` (when given).
+  template <typename CountRows>
+  void CountStripes(uint32_t* frame_hist, CountRows count);
 
   template <typename T>
   void BuildLutsT(std::vector<T>& luts, const double* distributions, double clip_limit,
@@ -74,6 +89,10 @@ class Clahe {
   std::vector<uint8_t> luts8_;
   std::vector<uint16_t> luts16_;
   std::vector<uint32_t> partial_frame_hists_;  // one per stripe of tile rows
+  std::vector<ValueRange> ranges_;             // per tile: the values counted
+  std::vector<std::vector<uint32_t>> scratch_;  // ComputeLuts: per stripe, all zero
+  std::vector<ClipSpread> spreads_;             // ComputeLuts: per tile
+  std::vector<uint64_t> kept_;                  // ComputeLuts: per tile, clipped total
   ThreadPool* pool_ = nullptr;
 };
 

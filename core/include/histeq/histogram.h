@@ -27,11 +27,28 @@ void AccumulateHistogram8(const uint8_t* data, ptrdiff_t stride, int width,
 void Histogram8(const uint8_t* data, ptrdiff_t stride, int width, int height,
                 int pixel_step, uint32_t hist[kBins8]);
 
+// The lowest and highest of a set of sample values; lo > hi when empty.
+struct ValueRange {
+  int lo = 1 << 30;
+  int hi = -1;
+
+  bool empty() const { return lo > hi; }
+  void Add(int v) {
+    lo = v < lo ? v : lo;
+    hi = v > hi ? v : hi;
+  }
+  void Add(const ValueRange& o) {
+    lo = o.lo < lo ? o.lo : lo;
+    hi = o.hi > hi ? o.hi : hi;
+  }
+};
+
 // The same for 10 to 16-bit samples (format.depth > 8): `hist` has
-// format.bins() counts; `pixel_step` is in bytes.
-void AccumulateHistogramWide(const uint8_t* data, ptrdiff_t stride, int width,
-                             int height, int pixel_step,
-                             const SampleFormat& format, uint32_t* hist);
+// format.bins() counts; `pixel_step` is in bytes. Returns the range of the
+// values counted.
+ValueRange AccumulateHistogramWide(const uint8_t* data, ptrdiff_t stride, int width,
+                                   int height, int pixel_step,
+                                   const SampleFormat& format, uint32_t* hist);
 void HistogramWide(const uint8_t* data, ptrdiff_t stride, int width, int height,
                    int pixel_step, const SampleFormat& format, uint32_t* hist);
 

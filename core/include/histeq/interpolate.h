@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "histeq/histogram.h"
 #include "histeq/sample.h"
 #include "histeq/tiles.h"
 
@@ -47,24 +48,35 @@ class TileInterpolator8 {
 };
 
 // The same interpolation for 10 to 16-bit samples and uint16_t tables of
-// format.bins() entries per tile (cv::CLAHE's CV_16U path): four table
-// loads per sample, float in OpenCV's order, rounded half to even and
-// saturated to the depth.
+// format.bins() entries per tile (cv::CLAHE's CV_16U path): float in
+// OpenCV's order, rounded half to even and saturated to the depth. Region by
+// region (the samples between the same four tile centres) the four tables
+// are first packed into one of 64-bit entries, for the values the region's
+// tiles hold only, so that a sample costs one load instead of four.
 class TileInterpolatorWide {
  public:
-  void Apply(uint8_t* data, ptrdiff_t stride, int pixel_step,
-             const SampleFormat& format, const TileGrid& grid, const uint16_t* luts);
-  // Rows [y_begin, y_end) only; call Prepare first when several threads run.
+  // `ranges` holds, per tile, the values the tile holds: a region reads
+  // the tables only for the values of the tiles it lies in, and each table
+  // must be filled for those (Clahe fills a tile's table for its 3x3
+  // neighbourhood's values). A sample outside gives a wrong value, never a
+  // read out of bounds.
+  void Apply(uint8_t* data, ptrdiff_t stride, int pixel_step, const SampleFormat& format,
+             const TileGrid& grid, const uint16_t* luts, const ValueRange* ranges);
+  // Rows [y_begin, y_end) only, with scratch `slot` (slots < the slots
+  // given to Prepare, one per thread working at once).
   void ApplyRows(uint8_t* data, ptrdiff_t stride, int pixel_step, const SampleFormat& format,
-                 const uint16_t* luts, int y_begin, int y_end) const;
-  void Prepare(const TileGrid& grid, int bins);
+                 const uint16_t* luts, const ValueRange* ranges, int y_begin, int y_end,
+                 int slot);
+  void Prepare(const TileGrid& grid, int bins, int slots = 1);
 
  private:
   TileGrid grid_;
   int bins_ = 0;
   std::vector<int> span_x_;                   // span s: columns [span_x_[s], span_x_[s + 1])
-  std::vector<int> span_left_, span_right_;  // per span: offsets of its left/right tables
+  std::vector<int> span_left_, span_right_;  // per span: its left and right tile columns
   std::vector<float> a_, a1_;                 // per column: their weights
+  // per slot: bins packed entries {tl, tr, bl, br}, filled where in use
+  std::vector<std::vector<uint64_t>> quads_;
 };
 
 }  // namespace histeq

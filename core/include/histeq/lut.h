@@ -108,6 +108,9 @@ void BlendLutWithIdentity8(uint8_t lut[kBins8], double strength);
 // strength.
 template <typename T>
 void FinishLut(T* lut, int bins, Range range, double strength);
+// The same for the entries [first, end) only (`lut` indexed by value).
+template <typename T>
+void FinishLutSpan(T* lut, int first, int end, int bins, Range range, double strength);
 void FinishLut8(uint8_t lut[kBins8], Range range, double strength);
 
 }  // namespace histeq

@@ -48,10 +48,21 @@ class TileHistogrammer {
   // Tile rows [ty_begin, ty_end) only (all by default); `frame_hist` then
   // gets those rows' share of the frame. Call Prepare(grid) first when rows
   // are computed on several threads at once.
+  // `ranges`, when given, receives each tile's range of values at the
+  // tile's index (see AccumulateTile).
   void Compute(const uint8_t* data, ptrdiff_t stride, int pixel_step,
                const SampleFormat& format, const TileGrid& grid, uint32_t* hists,
-               uint32_t* frame_hist = nullptr, int ty_begin = 0, int ty_end = -1);
+               uint32_t* frame_hist = nullptr, int ty_begin = 0, int ty_end = -1,
+               ValueRange* ranges = nullptr);
   void Prepare(const TileGrid& grid);
+
+  // Adds the histogram of tile (tx, ty) of the grid Prepare was given to
+  // `hist` (format.bins() counts), and its part inside the frame to
+  // `frame_hist` when given. Returns the range of the values it counted
+  // (for 8-bit samples, not tracked: the whole range).
+  ValueRange AccumulateTile(const uint8_t* data, ptrdiff_t stride, int pixel_step,
+                            const SampleFormat& format, int tx, int ty, uint32_t* hist,
+                            uint32_t* frame_hist) const;
 
  private:
   TileGrid grid_;

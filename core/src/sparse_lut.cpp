@@ -1,0 +1,144 @@
+#include "histeq/sparse_lut.h"
+
+#include <algorithm>
+
+#include "histeq/simd.h"
+#include "round.h"
+
+#include "x86.h"
+
+namespace histeq {
+
+ClipSpread ClipSpread::Make(uint32_t limit, uint64_t clipped, int bins) {
+  ClipSpread s;
+  s.limit = limit;
+  if (limit == 0 || clipped == 0) return s;
+  const uint64_t b = static_cast<uint64_t>(bins);
+  s.batch = static_cast<uint32_t>(clipped / b);
+  s.residual = static_cast<uint32_t>(clipped % b);
+  if (s.residual != 0) s.step = std::max<uint32_t>(static_cast<uint32_t>(bins) / s.residual, 1);
+  return s;
+}
+
+uint64_t ClipSpread::Added(int v) const {
+  const uint64_t n = static_cast<uint64_t>(v) + 1;
+  uint64_t added = static_cast<uint64_t>(batch) * n;
+  if (residual != 0) added += std::min<uint64_t>(residual, static_cast<uint64_t>(v) / step + 1);
+  return added;
+}
+
+namespace {
+
+#ifdef HISTEQ_X86
+// ClippedCounts 16 bins at a time. Returns where the scalar tail starts.
+HISTEQ_TARGET_AVX512 int ClippedAvx512(const uint32_t* hist, int first, int end,
+                                       uint32_t limit, uint64_t* clipped) {
+  const __m512i vlimit = _mm512_set1_epi32(static_cast<int>(limit));
+  __m512i acc = _mm512_setzero_si512();  // eight 64-bit sums
+  int v = first;
+  for (; v + 16 <= end; v += 16) {
+    const __m512i h = _mm512_loadu_si512(hist + v);
+    const __m512i over = _mm512_sub_epi32(h, _mm512_min_epu32(h, vlimit));
+    acc = _mm512_add_epi64(acc, _mm512_cvtepu32_epi64(_mm512_castsi512_si256(over)));
+    acc = _mm512_add_epi64(acc, _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64(over, 1)));
+  }
+  *clipped = static_cast<uint64_t>(_mm512_reduce_add_epi64(acc));
+  return v;
+}
+#endif
+
+}  // namespace
+
+uint64_t ClippedCounts(const uint32_t* hist, int first, int end, uint32_t limit) {
+  if (limit == 0) return 0;
+  uint64_t clipped = 0;
+  int v = first;
+#ifdef HISTEQ_X86
+  if (ActiveSimd() >= SimdLevel::kAvx512Vbmi) v = ClippedAvx512(hist, first, end, limit, &clipped);
+#endif
+  // Without a branch: whether a bin is over a limit of a count or two is a
+  // coin toss.
+  for (; v < end; ++v) {
+    const uint32_t h = hist[v];
+    clipped += h - (h < limit ? h : limit);
+  }
+  return clipped;
+}
+
+namespace {
+
+#ifdef HISTEQ_X86
+// 16 entries at a time: the clipped counts summed in the register (four
+// shifted adds) plus the running total, the handed-out counts from the lane's
+// value (v / step in float is exact: v < 2^24 and the quotient's rounding
+// never reaches the next whole number), then the scalar loop's float product
+// and rounding (cvtps2dq: to nearest, ties to even). Sums stay below 2^31.
+// Returns where the scalar tail starts; *kept is the running total there.
+HISTEQ_TARGET_AVX512 int CdfSpanAvx512(const uint32_t* hist, int first, int end,
+                                       uint64_t* kept, const ClipSpread& spread,
+                                       float scale, int max_value, uint16_t* lut) {
+  const __m512i zero = _mm512_setzero_si512(), last = _mm512_set1_epi32(15);
+  const __m512i top = _mm512_set1_epi32(max_value);
+  const __m512i limit = _mm512_set1_epi32(spread.limit ? static_cast<int>(spread.limit) : -1);
+  const __m512i batch = _mm512_set1_epi32(static_cast<int>(spread.batch));
+  const __m512i residual = _mm512_set1_epi32(static_cast<int>(spread.residual));
+  const __m512 step = _mm512_set1_ps(static_cast<float>(spread.step));
+  const __m512i one = _mm512_set1_epi32(1);
+  const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const __m512 vscale = _mm512_set1_ps(scale);
+  __m512i carry = _mm512_set1_epi32(static_cast<int>(*kept));
+  int v = first;
+  for (; v + 16 <= end; v += 16) {
+    __m512i x = zero;
+    if (hist) {
+      x = _mm512_min_epu32(_mm512_loadu_si512(hist + v), limit);
+      x = _mm512_add_epi32(x, _mm512_mask_alignr_epi32(zero, 0xFFFF, x, zero, 15));
+      x = _mm512_add_epi32(x, _mm512_mask_alignr_epi32(zero, 0xFFFF, x, zero, 14));
+      x = _mm512_add_epi32(x, _mm512_mask_alignr_epi32(zero, 0xFFFF, x, zero, 12));
+      x = _mm512_add_epi32(x, _mm512_mask_alignr_epi32(zero, 0xFFFF, x, zero, 8));
+    }
+    x = _mm512_add_epi32(x, carry);
+    carry = _mm512_permutexvar_epi32(last, x);
+    const __m512i value = _mm512_add_epi32(_mm512_set1_epi32(v), iota);
+    __m512i cdf = _mm512_add_epi32(x, _mm512_mullo_epi32(batch, _mm512_add_epi32(value, one)));
+    if (spread.residual != 0) {
+      const __m512i q = _mm512_cvttps_epi32(_mm512_div_ps(_mm512_cvtepi32_ps(value), step));
+      cdf = _mm512_add_epi32(cdf, _mm512_min_epu32(_mm512_add_epi32(q, one), residual));
+    }
+    __m512i r = _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_cvtepi32_ps(cdf), vscale));
+    r = _mm512_min_epi32(_mm512_max_epi32(r, zero), top);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(lut + v), _mm512_cvtepi32_epi16(r));
+  }
+  *kept = static_cast<uint32_t>(_mm_cvtsi128_si32(_mm512_castsi512_si128(carry)));
+  return v;
+}
+#endif
+
+}  // namespace
+
+uint64_t BuildCdfLutSpan(const uint32_t* hist, int first, int end, uint64_t below,
+                         const ClipSpread& spread, uint64_t pixels, int bins, uint16_t* lut) {
+  if (pixels == 0) {
+    for (int v = first; v < end; ++v) lut[v] = static_cast<uint16_t>(v);
+    return below;
+  }
+  // cv::CLAHE's float operations: lutScale = float(M) / pixels.
+  const int max_value = bins - 1;
+  const float scale = static_cast<float>(max_value) / static_cast<float>(pixels);
+  uint64_t kept = below;
+  int v = first;
+#ifdef HISTEQ_X86
+  // The clipped histogram sums to the tile's pixels.
+  if (pixels < (1ull << 31) && ActiveSimd() >= SimdLevel::kAvx512Vbmi)
+    v = CdfSpanAvx512(hist, first, end, &kept, spread, scale, max_value, lut);
+#endif
+  for (; v < end; ++v) {
+    if (hist) kept += spread.limit != 0 && hist[v] > spread.limit ? spread.limit : hist[v];
+    const uint64_t cdf = kept + spread.Added(v);
+    const int r = RoundHalfEven(static_cast<float>(cdf) * scale);
+    lut[v] = static_cast<uint16_t>(r < 0 ? 0 : (r > max_value ? max_value : r));
+  }
+  return kept;
+}
+
+}  // namespace histeq
