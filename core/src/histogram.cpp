@@ -161,7 +161,7 @@ void Histogram8(const uint8_t* data, ptrdiff_t stride, int width, int height,
 namespace {
 
 // The range of a row of plain 16-bit words (any alignment).
-void WordRange(const uint8_t* p, int width, ValueRange* range) {
+void AddWordRange(const uint8_t* p, int width, ValueRange* range) {
   int x = 0;
 #ifdef HISTEQ_X86
   if (ActiveSimd() >= SimdLevel::kAvx2) x = WordRangeAvx2(p, width, range);
@@ -174,6 +174,12 @@ void WordRange(const uint8_t* p, int width, ValueRange* range) {
 }
 
 }  // namespace
+
+ValueRange WordRange(const uint8_t* data, ptrdiff_t stride, int width, int height) {
+  ValueRange range;
+  for (int y = 0; y < height; ++y) AddWordRange(data + y * stride, width, &range);
+  return range;
+}
 
 ValueRange AccumulateHistogramWide(const uint8_t* data, ptrdiff_t stride, int width,
                                    int height, int step, const SampleFormat& format,
@@ -189,7 +195,7 @@ ValueRange AccumulateHistogramWide(const uint8_t* data, ptrdiff_t stride, int wi
         std::memcpy(&w, p + 2 * x, 2);
         ++hist[w];
       }
-      WordRange(p, width, &range);
+      AddWordRange(p, width, &range);
     }
     return range;
   }

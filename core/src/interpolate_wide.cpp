@@ -56,13 +56,41 @@ HISTEQ_TARGET_AVX512 int PackQuadsAvx512(const uint16_t* tl, const uint16_t* tr,
   }
   return v;
 }
+
+// 16 entries at a time: within each 128-bit lane, words then dwords
+// interleaved; the lanes' halves then put in order.
+HISTEQ_TARGET_AVX2 int PackQuadsAvx2(const uint16_t* tl, const uint16_t* tr, const uint16_t* bl,
+                                     const uint16_t* br, int first, int end, uint64_t* out) {
+  int v = first;
+  for (; v + 16 <= end; v += 16) {
+    const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(tl + v));
+    const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(tr + v));
+    const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bl + v));
+    const __m256i d = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(br + v));
+    const __m256i ab0 = _mm256_unpacklo_epi16(a, b), ab1 = _mm256_unpackhi_epi16(a, b);
+    const __m256i cd0 = _mm256_unpacklo_epi16(c, d), cd1 = _mm256_unpackhi_epi16(c, d);
+    const __m256i q0 = _mm256_unpacklo_epi32(ab0, cd0);  // entries 0, 1 | 8, 9
+    const __m256i q1 = _mm256_unpackhi_epi32(ab0, cd0);  // 2, 3 | 10, 11
+    const __m256i q2 = _mm256_unpacklo_epi32(ab1, cd1);  // 4, 5 | 12, 13
+    const __m256i q3 = _mm256_unpackhi_epi32(ab1, cd1);  // 6, 7 | 14, 15
+    __m256i* o = reinterpret_cast<__m256i*>(out + v);
+    _mm256_storeu_si256(o, _mm256_permute2x128_si256(q0, q1, 0x20));
+    _mm256_storeu_si256(o + 1, _mm256_permute2x128_si256(q2, q3, 0x20));
+    _mm256_storeu_si256(o + 2, _mm256_permute2x128_si256(q0, q1, 0x31));
+    _mm256_storeu_si256(o + 3, _mm256_permute2x128_si256(q2, q3, 0x31));
+  }
+  return v;
+}
 #endif
 
 void PackQuads(const uint16_t* tl, const uint16_t* tr, const uint16_t* bl,
                const uint16_t* br, int first, int end, uint64_t* out) {
   int v = first;
 #ifdef HISTEQ_X86
-  if (ActiveSimd() >= SimdLevel::kAvx512Vbmi) v = PackQuadsAvx512(tl, tr, bl, br, first, end, out);
+  if (ActiveSimd() >= SimdLevel::kAvx512Vbmi)
+    v = PackQuadsAvx512(tl, tr, bl, br, first, end, out);
+  else if (ActiveSimd() >= SimdLevel::kAvx2)
+    v = PackQuadsAvx2(tl, tr, bl, br, first, end, out);
 #endif
   for (; v < end; ++v)
     out[v] = static_cast<uint64_t>(tl[v]) | static_cast<uint64_t>(tr[v]) << 16 |
@@ -225,9 +253,15 @@ void TileInterpolatorWide::ApplyRows(uint8_t* data, ptrdiff_t stride, int step,
     for (int s = 0; s < spans; ++s) {
       const int t[4] = {top + span_left_[s], top + span_right_[s], bottom + span_left_[s],
                         bottom + span_right_[s]};
-      // The region's samples lie in these tiles, so within their values.
+      // The region's samples lie in these tiles, so within their values;
+      // plain words are quick to look at for the region's own.
       ValueRange values;
-      for (int k : t) values.Add(ranges[k]);
+      if (plain) {
+        values = WordRange(data + y * stride + 2 * span_x_[s], stride,
+                           span_x_[s + 1] - span_x_[s], y_stop - y);
+      } else {
+        for (int k : t) values.Add(ranges[k]);
+      }
       auto table = [&](int k) { return luts + static_cast<size_t>(t[k]) * bins_; };
       PackQuads(table(0), table(1), table(2), table(3), values.lo, values.hi + 1, quads);
       for (int yy = y; yy < y_stop; ++yy) {

@@ -43,6 +43,10 @@ struct ValueRange {
   }
 };
 
+// The range of a block of plain 16-bit samples: little-endian words, one
+// after another in each row.
+ValueRange WordRange(const uint8_t* data, ptrdiff_t stride, int width, int height);
+
 // The same for 10 to 16-bit samples (format.depth > 8): `hist` has
 // format.bins() counts; `pixel_step` is in bytes. Returns the range of the
 // values counted.
