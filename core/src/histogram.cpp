@@ -10,25 +10,40 @@ namespace histeq {
 namespace {
 
 #ifdef HISTEQ_X86
-// The lowest and highest of a row of 16-bit words, 16 at a time. Returns
-// where the scalar tail starts.
-HISTEQ_TARGET_AVX2 int WordRangeAvx2(const uint8_t* p, int width, ValueRange* range) {
-  if (width < 16) return 0;
+// The lowest and highest of a block of 16-bit words, 16 at a time, rows
+// with a tail of fewer left to the caller. Returns the columns it did.
+HISTEQ_TARGET_AVX2 int WordRangeAvx2(const uint8_t* data, ptrdiff_t stride, int width,
+                                     int height, ValueRange* range) {
+  const int vector_width = width & ~15;
+  if (vector_width == 0) return 0;
   __m256i lo = _mm256_set1_epi16(-1), hi = _mm256_setzero_si256();
-  int x = 0;
-  for (; x + 16 <= width; x += 16) {
-    const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 2 * x));
-    lo = _mm256_min_epu16(lo, w);
-    hi = _mm256_max_epu16(hi, w);
+  for (int y = 0; y < height; ++y) {
+    const uint8_t* p = data + y * stride;
+    for (int x = 0; x < vector_width; x += 16) {
+      const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 2 * x));
+      lo = _mm256_min_epu16(lo, w);
+      hi = _mm256_max_epu16(hi, w);
+    }
   }
-  alignas(32) uint16_t l[16], h[16];
-  _mm256_store_si256(reinterpret_cast<__m256i*>(l), lo);
-  _mm256_store_si256(reinterpret_cast<__m256i*>(h), hi);
-  for (int k = 0; k < 16; ++k) {
-    range->Add(l[k]);
-    range->Add(h[k]);
+  // phminposuw: the lowest word of eight; the highest is the lowest of the
+  // complements.
+  const __m128i lo8 = _mm_min_epu16(_mm256_castsi256_si128(lo), _mm256_extracti128_si256(lo, 1));
+  const __m128i hi8 = _mm_max_epu16(_mm256_castsi256_si128(hi), _mm256_extracti128_si256(hi, 1));
+  range->Add(_mm_extract_epi16(_mm_minpos_epu16(lo8), 0));
+  range->Add(0xffff - _mm_extract_epi16(_mm_minpos_epu16(_mm_xor_si128(hi8, _mm_set1_epi16(-1))), 0));
+  return vector_width;
+}
+
+// dst[v] += src[v], 8 at a time. Returns where the tail starts.
+HISTEQ_TARGET_AVX2 int AddCountsAvx2(uint32_t* dst, const uint32_t* src, int n) {
+  int v = 0;
+  for (; v + 8 <= n; v += 8) {
+    __m256i* d = reinterpret_cast<__m256i*>(dst + v);
+    _mm256_storeu_si256(
+        d, _mm256_add_epi32(_mm256_loadu_si256(d),
+                            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + v))));
   }
-  return x;
+  return v;
 }
 #endif
 
@@ -158,27 +173,29 @@ void Histogram8(const uint8_t* data, ptrdiff_t stride, int width, int height,
   AccumulateHistogram8(data, stride, width, height, pixel_step, hist);
 }
 
-namespace {
-
-// The range of a row of plain 16-bit words (any alignment).
-void AddWordRange(const uint8_t* p, int width, ValueRange* range) {
-  int x = 0;
-#ifdef HISTEQ_X86
-  if (ActiveSimd() >= SimdLevel::kAvx2) x = WordRangeAvx2(p, width, range);
-#endif
-  for (; x < width; ++x) {
-    uint16_t w;
-    std::memcpy(&w, p + 2 * x, 2);
-    range->Add(w);
-  }
-}
-
-}  // namespace
-
 ValueRange WordRange(const uint8_t* data, ptrdiff_t stride, int width, int height) {
   ValueRange range;
-  for (int y = 0; y < height; ++y) AddWordRange(data + y * stride, width, &range);
+  int x0 = 0;
+#ifdef HISTEQ_X86
+  if (ActiveSimd() >= SimdLevel::kAvx2) x0 = WordRangeAvx2(data, stride, width, height, &range);
+#endif
+  for (int y = 0; y < height; ++y) {
+    const uint8_t* p = data + y * stride;
+    for (int x = x0; x < width; ++x) {
+      uint16_t w;
+      std::memcpy(&w, p + 2 * x, 2);
+      range.Add(w);
+    }
+  }
   return range;
+}
+
+void AddCounts(uint32_t* dst, const uint32_t* src, int n) {
+  int v = 0;
+#ifdef HISTEQ_X86
+  if (ActiveSimd() >= SimdLevel::kAvx2) v = AddCountsAvx2(dst, src, n);
+#endif
+  for (; v < n; ++v) dst[v] += src[v];
 }
 
 ValueRange AccumulateHistogramWide(const uint8_t* data, ptrdiff_t stride, int width,
@@ -186,8 +203,8 @@ ValueRange AccumulateHistogramWide(const uint8_t* data, ptrdiff_t stride, int wi
                                    uint32_t* hist) {
   ValueRange range;
   if (step == 2 && format.shift == 0 && !format.big_endian && format.max_value() == 0xffff) {
-    // Plain 16-bit words: the counting loop alone, then the row's range with
-    // vectors while it is still in L1 (tracking it in the loop costs more).
+    // Plain 16-bit words: the counting loop alone, then the range with
+    // vectors (tracking it in the loop costs more).
     for (int y = 0; y < height; ++y) {
       const uint8_t* p = data + y * stride;
       for (int x = 0; x < width; ++x) {
@@ -195,9 +212,8 @@ ValueRange AccumulateHistogramWide(const uint8_t* data, ptrdiff_t stride, int wi
         std::memcpy(&w, p + 2 * x, 2);
         ++hist[w];
       }
-      AddWordRange(p, width, &range);
     }
-    return range;
+    return WordRange(data, stride, width, height);
   }
   const WideCodec codec(format);
   for (int y = 0; y < height; ++y) {

@@ -80,8 +80,7 @@ ValueRange TileHistogrammer::AccumulateTile(const uint8_t* data, ptrdiff_t strid
     const uint8_t* block = data + y0 * stride + static_cast<ptrdiff_t>(x0) * step;
     if (wide) {
       range = AccumulateHistogramWide(block, stride, x_in - x0, y_in - y0, step, format, hist);
-      if (frame_hist)
-        for (int v = range.lo; v <= range.hi; ++v) frame_hist[v] += hist[v];
+      if (frame_hist) AddCounts(frame_hist + range.lo, hist + range.lo, range.hi - range.lo + 1);
     } else {
       AccumulateHistogram8(block, stride, x_in - x0, y_in - y0, step, hist);
       if (frame_hist)

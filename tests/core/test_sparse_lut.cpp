@@ -10,6 +10,7 @@
 
 #include "histeq/clahe.h"
 #include "histeq/equalizer.h"
+#include "histeq/histogram.h"
 #include "histeq/lut.h"
 #include "histeq/simd.h"
 #include "histeq/sparse_lut.h"
@@ -105,6 +106,36 @@ TEST(SparseLut, SpansGiveTheDenseTableEntries) {
     }
   }
   EXPECT_GT(cases, 300);
+}
+
+TEST(SparseLut, WordRangeEveryPath) {
+  // Blocks of odd widths at odd byte offsets in padded rows; the padding
+  // holds 0 and 0xffff, which must not count.
+  std::mt19937 rng(3);
+  for (int width : {1, 7, 15, 16, 17, 33, 100}) {
+    for (int height : {1, 3}) {
+      const ptrdiff_t stride = 2 * width + 7;
+      std::vector<uint8_t> buf(static_cast<size_t>(stride) * height + 1, 0);
+      uint8_t* data = buf.data() + 1;
+      for (int y = 0; y < height; ++y)
+        for (ptrdiff_t i = 2 * width; i < stride; ++i) data[y * stride + i] = i % 2 ? 0xff : 0;
+      int lo = 70000, hi = -1;
+      for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width; ++x) {
+          const int v = 1000 + static_cast<int>(rng() % 60000u);
+          data[y * stride + 2 * x] = static_cast<uint8_t>(v);
+          data[y * stride + 2 * x + 1] = static_cast<uint8_t>(v >> 8);
+          lo = std::min(lo, v);
+          hi = std::max(hi, v);
+        }
+      for (SimdLevel level : Levels()) {
+        SimdCap cap(level);
+        const histeq::ValueRange r = histeq::WordRange(data, stride, width, height);
+        ASSERT_EQ(r.lo, lo) << width << "x" << height << " level " << static_cast<int>(level);
+        ASSERT_EQ(r.hi, hi) << width << "x" << height << " level " << static_cast<int>(level);
+      }
+    }
+  }
 }
 
 // Clahe's two routes over a plane of deep samples, byte for byte.

@@ -47,6 +47,9 @@ struct ValueRange {
 // after another in each row.
 ValueRange WordRange(const uint8_t* data, ptrdiff_t stride, int width, int height);
 
+// dst[v] += src[v] for v < n: adding histograms.
+void AddCounts(uint32_t* dst, const uint32_t* src, int n);
+
 // The same for 10 to 16-bit samples (format.depth > 8): `hist` has
 // format.bins() counts; `pixel_step` is in bytes. Returns the range of the
 // values counted.
