@@ -10,6 +10,16 @@ namespace histeq {
 namespace {
 
 #ifdef HISTEQ_X86
+// Adds the lowest word of `lo` and the highest of `hi` to `range`.
+// phminposuw gives the lowest word of eight; the highest is the lowest of
+// the complements.
+HISTEQ_TARGET_AVX2 inline void AddRangeOf(__m256i lo, __m256i hi, ValueRange* range) {
+  const __m128i lo8 = _mm_min_epu16(_mm256_castsi256_si128(lo), _mm256_extracti128_si256(lo, 1));
+  const __m128i hi8 = _mm_max_epu16(_mm256_castsi256_si128(hi), _mm256_extracti128_si256(hi, 1));
+  range->Add(_mm_extract_epi16(_mm_minpos_epu16(lo8), 0));
+  range->Add(0xffff - _mm_extract_epi16(_mm_minpos_epu16(_mm_xor_si128(hi8, _mm_set1_epi16(-1))), 0));
+}
+
 // The lowest and highest of a block of 16-bit words, 16 at a time, rows
 // with a tail of fewer left to the caller. Returns the columns it did.
 HISTEQ_TARGET_AVX2 int WordRangeAvx2(const uint8_t* data, ptrdiff_t stride, int width,
@@ -25,12 +35,32 @@ HISTEQ_TARGET_AVX2 int WordRangeAvx2(const uint8_t* data, ptrdiff_t stride, int 
       hi = _mm256_max_epu16(hi, w);
     }
   }
-  // phminposuw: the lowest word of eight; the highest is the lowest of the
-  // complements.
-  const __m128i lo8 = _mm_min_epu16(_mm256_castsi256_si128(lo), _mm256_extracti128_si256(lo, 1));
-  const __m128i hi8 = _mm_max_epu16(_mm256_castsi256_si128(hi), _mm256_extracti128_si256(hi, 1));
-  range->Add(_mm_extract_epi16(_mm_minpos_epu16(lo8), 0));
-  range->Add(0xffff - _mm_extract_epi16(_mm_minpos_epu16(_mm_xor_si128(hi8, _mm_set1_epi16(-1))), 0));
+  AddRangeOf(lo, hi, range);
+  return vector_width;
+}
+
+// Counts a block of 16-bit words and finds their range in the same pass:
+// 16 words in a vector for the range, then counted one by one from L1.
+// Returns the columns it did (the rows' tails are the caller's).
+HISTEQ_TARGET_AVX2 int CountWordsAvx2(const uint8_t* data, ptrdiff_t stride, int width,
+                                      int height, uint32_t* hist, ValueRange* range) {
+  const int vector_width = width & ~15;
+  if (vector_width == 0) return 0;
+  __m256i lo = _mm256_set1_epi16(-1), hi = _mm256_setzero_si256();
+  for (int y = 0; y < height; ++y) {
+    const uint8_t* p = data + y * stride;
+    for (int x = 0; x < vector_width; x += 16) {
+      const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 2 * x));
+      lo = _mm256_min_epu16(lo, w);
+      hi = _mm256_max_epu16(hi, w);
+      for (int k = 0; k < 16; ++k) {
+        uint16_t v;
+        std::memcpy(&v, p + 2 * (x + k), 2);
+        ++hist[v];
+      }
+    }
+  }
+  AddRangeOf(lo, hi, range);
   return vector_width;
 }
 
@@ -203,17 +233,34 @@ ValueRange AccumulateHistogramWide(const uint8_t* data, ptrdiff_t stride, int wi
                                    uint32_t* hist) {
   ValueRange range;
   if (step == 2 && format.shift == 0 && !format.big_endian && format.max_value() == 0xffff) {
-    // Plain 16-bit words: the counting loop alone, then the range with
-    // vectors (tracking it in the loop costs more).
+    // Plain 16-bit words: the range from vectors of the words being counted
+    // (tracking it word by word costs more than the counting).
+    int x0 = 0;
+#ifdef HISTEQ_X86
+    if (ActiveSimd() >= SimdLevel::kAvx2) x0 = CountWordsAvx2(data, stride, width, height, hist, &range);
+#endif
+    if (x0 == 0) {
+      for (int y = 0; y < height; ++y) {
+        const uint8_t* p = data + y * stride;
+        for (int x = 0; x < width; ++x) {
+          uint16_t w;
+          std::memcpy(&w, p + 2 * x, 2);
+          ++hist[w];
+        }
+      }
+      range.Add(WordRange(data, stride, width, height));
+      return range;
+    }
     for (int y = 0; y < height; ++y) {
       const uint8_t* p = data + y * stride;
-      for (int x = 0; x < width; ++x) {
+      for (int x = x0; x < width; ++x) {
         uint16_t w;
         std::memcpy(&w, p + 2 * x, 2);
         ++hist[w];
+        range.Add(w);
       }
     }
-    return WordRange(data, stride, width, height);
+    return range;
   }
   const WideCodec codec(format);
   for (int y = 0; y < height; ++y) {

@@ -253,15 +253,14 @@ void TileInterpolatorWide::ApplyRows(uint8_t* data, ptrdiff_t stride, int step,
     for (int s = 0; s < spans; ++s) {
       const int t[4] = {top + span_left_[s], top + span_right_[s], bottom + span_left_[s],
                         bottom + span_right_[s]};
-      // The region's samples lie in these tiles, so within their values;
-      // plain words are quick to look at for the region's own.
+      // The region's samples lie in these tiles, so within their values.
+      // When the region has few samples for the values (small frames, many
+      // tiles) its own range, quick to find in plain words, packs less.
       ValueRange values;
-      if (plain) {
-        values = WordRange(data + y * stride + 2 * span_x_[s], stride,
-                           span_x_[s + 1] - span_x_[s], y_stop - y);
-      } else {
-        for (int k : t) values.Add(ranges[k]);
-      }
+      for (int k : t) values.Add(ranges[k]);
+      const int width = span_x_[s + 1] - span_x_[s];
+      if (plain && static_cast<int64_t>(width) * (y_stop - y) < 2 * (values.hi - values.lo + 1))
+        values = WordRange(data + y * stride + 2 * span_x_[s], stride, width, y_stop - y);
       auto table = [&](int k) { return luts + static_cast<size_t>(t[k]) * bins_; };
       PackQuads(table(0), table(1), table(2), table(3), values.lo, values.hi + 1, quads);
       for (int yy = y; yy < y_stop; ++yy) {
