@@ -29,6 +29,12 @@ uint64_t ClipSpread::Added(int v) const {
 
 namespace {
 
+// max(h - limit, 0) by arithmetic only.
+inline int64_t Over(uint32_t h, uint32_t limit) {
+  const int64_t d = static_cast<int64_t>(h) - static_cast<int64_t>(limit);
+  return d & ~(d >> 63);
+}
+
 #ifdef HISTEQ_X86
 // ClippedCounts 16 bins at a time. Returns where the scalar tail starts.
 HISTEQ_TARGET_AVX512 int ClippedAvx512(const uint32_t* hist, int first, int end,
@@ -77,12 +83,9 @@ uint64_t ClippedCounts(const uint32_t* hist, int first, int end, uint32_t limit)
   else if (ActiveSimd() >= SimdLevel::kAvx2)
     v = ClippedAvx2(hist, first, end, limit, &clipped);
 #endif
-  // Without a branch: whether a bin is over a limit of a count or two is a
-  // coin toss.
-  for (; v < end; ++v) {
-    const uint32_t h = hist[v];
-    clipped += h - (h < limit ? h : limit);
-  }
+  // Without a branch (compilers turn a comparison into one here): whether a
+  // bin is over a limit of a count or two is a coin toss.
+  for (; v < end; ++v) clipped += static_cast<uint64_t>(Over(hist[v], limit));
   return clipped;
 }
 
@@ -204,7 +207,7 @@ uint64_t BuildCdfLutSpan(const uint32_t* hist, int first, int end, uint64_t belo
   uint64_t whole = static_cast<uint64_t>(spread.batch) * static_cast<uint64_t>(v);
   uint32_t q = static_cast<uint32_t>(v) / spread.step, rem = static_cast<uint32_t>(v) % spread.step;
   for (; v < end; ++v) {
-    if (hist) kept += hist[v] < limit ? hist[v] : limit;
+    if (hist) kept += static_cast<uint64_t>(hist[v] - Over(hist[v], limit));
     whole += spread.batch;
     const uint64_t bumps = spread.residual == 0 ? 0 : std::min(spread.residual, q + 1);
     if (++rem == spread.step) {
