@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Markdown table from bench-equalize's JSON: per mode, depth and size, the
 time of histeq on 1 and 2 threads and of OpenCV on one, and the ratios
-(OpenCV / histeq 1 thread; histeq 1 thread / histeq 2 threads)."""
+(OpenCV / histeq 1 thread; histeq 1 thread / histeq 2 threads). With
+repetitions, each case's median; without, its one time."""
 import json
 import platform
 import re
@@ -9,16 +10,25 @@ import sys
 
 runs = json.load(open(sys.argv[1]))
 times = {}
+medians = set()  # cases whose time is the median of repetitions
 for b in runs["benchmarks"]:
     m = re.match(r"BM_(\w+?)_(Global|Adaptive)(8|16)/(\d+)/(\d+)(?:/(\d+))?", b["name"])
-    if not m or b.get("run_type") == "aggregate":
+    if not m:
+        continue
+    median = b.get("run_type") == "aggregate" and b.get("aggregate_name") == "median"
+    if b.get("run_type") == "aggregate" and not median:
         continue
     who, mode, bits, w, h, threads = m.groups()
-    times[(who, mode, int(bits), int(w), int(h), int(threads or 1))] = b["real_time"]
+    key = (who, mode, int(bits), int(w), int(h), int(threads or 1))
+    if median or key not in medians:
+        times[key] = b["real_time"]
+    if median:
+        medians.add(key)
 
 ctx = runs["context"]
 print(f"Machine: {ctx.get('num_cpus')} CPUs at {ctx.get('mhz_per_cpu')} MHz, "
-      f"{platform.machine()}; times in µs (one run, same binary).\n")
+      f"{platform.machine()}; times in µs (one run, same binary"
+      + (", median of the repetitions" if medians else "") + ").\n")
 print("| mode | bits | size | histeq 1 thread | histeq 2 threads | OpenCV 1 thread "
       "| OpenCV ÷ histeq | 1 thread ÷ 2 threads |")
 print("| --- | --- | --- | --- | --- | --- | --- | --- |")
