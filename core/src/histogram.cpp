@@ -138,10 +138,16 @@ void FoldPairs(const uint32_t* t, uint32_t hist[kBins8]) {
 
 void HistogramPairs(const uint8_t* data, ptrdiff_t stride, int width, int height,
                     uint32_t hist[kBins8]) {
-  thread_local std::vector<uint32_t> pairs(2 * kPairs);
+  // The second table starts one cache line past a multiple of 4 KiB from the
+  // first: the same pair in both (common in smooth areas) would otherwise
+  // put a load of one at the same low 12 address bits as a store to the
+  // other, which the CPU takes for a dependency (4K aliasing; 1080p photo on
+  // Zen 3: 5-10 % faster).
+  constexpr size_t kSkew = 64 / sizeof(uint32_t);
+  thread_local std::vector<uint32_t> pairs(2 * kPairs + kSkew);
   std::memset(pairs.data(), 0, pairs.size() * sizeof(uint32_t));
   uint32_t* t0 = pairs.data();
-  uint32_t* t1 = t0 + kPairs;
+  uint32_t* t1 = t0 + kPairs + kSkew;
   const int steps = width / 16;
   constexpr uint64_t kSplat = 0x0101010101010101ull;
   uint32_t run_value = 0, run = 0;
