@@ -9,21 +9,18 @@ import re
 import sys
 
 runs = json.load(open(sys.argv[1]))
-times = {}
-medians = set()  # cases whose time is the median of repetitions
+single, medians = {}, {}  # a case's (last) plain run; its median over repetitions
 for b in runs["benchmarks"]:
     m = re.match(r"BM_(\w+?)_(Global|Adaptive)(8|16)/(\d+)/(\d+)(?:/(\d+))?", b["name"])
     if not m:
         continue
-    median = b.get("run_type") == "aggregate" and b.get("aggregate_name") == "median"
-    if b.get("run_type") == "aggregate" and not median:
-        continue
     who, mode, bits, w, h, threads = m.groups()
     key = (who, mode, int(bits), int(w), int(h), int(threads or 1))
-    if median or key not in medians:
-        times[key] = b["real_time"]
-    if median:
-        medians.add(key)
+    if b.get("run_type") != "aggregate":
+        single[key] = b["real_time"]
+    elif b.get("aggregate_name") == "median":
+        medians[key] = b["real_time"]
+times = {**single, **medians}
 
 ctx = runs["context"]
 print(f"Machine: {ctx.get('num_cpus')} CPUs at {ctx.get('mhz_per_cpu')} MHz, "
