@@ -20,11 +20,6 @@ void Clahe::Apply(uint8_t* data, ptrdiff_t stride, int width, int height, int st
   Interpolate(data, stride, step);
 }
 
-int Clahe::Stripes(int items) const {
-  const int threads = pool_ ? pool_->size() : 1;
-  return items < threads ? items : threads;
-}
-
 void Clahe::Setup(const SampleFormat& format, const TileGrid& grid, bool dense) {
   format_ = format;
   grid_ = grid;
@@ -42,36 +37,30 @@ void Clahe::Setup(const SampleFormat& format, const TileGrid& grid, bool dense) 
 }
 
 template <typename CountRows>
-void Clahe::CountStripes(uint32_t* frame_hist, CountRows count) {
-  const size_t bins = static_cast<size_t>(format_.bins());
-  const int stripes = Stripes(grid_.tiles_y);
-  if (stripes == 1) {
+void Clahe::CountPieces(uint32_t* frame_hist, CountRows count) {
+  const int pieces = Pieces(pool_, grid_.tiles_y);
+  if (pieces <= 1) {
+    if (frame_hist)
+      std::fill(frame_hist, frame_hist + format_.bins(), 0u);
     count(0, 0, grid_.tiles_y, frame_hist);
     return;
   }
-  // Each stripe of tile rows counts its share of the frame on its own; the
-  // shares add up to the same counts in any order.
-  partial_frame_hists_.resize(static_cast<size_t>(stripes) * bins);
-  ForEach(pool_, stripes, [&](int i) {
+  // Each thread counts its pieces' share of the frame on its own; the shares
+  // add up to the same counts in any order.
+  partial_frame_hists_.Begin(Slots(pool_), format_.bins());
+  ForEach(pool_, pieces, [&](int i, int slot) {
     int begin, end;
-    StripeRows(i, stripes, grid_.tiles_y, &begin, &end);
-    count(i, begin, end,
-          frame_hist ? &partial_frame_hists_[static_cast<size_t>(i) * bins] : nullptr);
+    StripeRows(i, pieces, grid_.tiles_y, &begin, &end);
+    count(slot, begin, end, frame_hist ? partial_frame_hists_.Get(slot) : nullptr);
   });
-  if (frame_hist) {
-    for (size_t v = 0; v < bins; ++v) {
-      uint32_t sum = 0;
-      for (int i = 0; i < stripes; ++i) sum += partial_frame_hists_[static_cast<size_t>(i) * bins + v];
-      frame_hist[v] = sum;
-    }
-  }
+  if (frame_hist) partial_frame_hists_.Sum(pool_, frame_hist);
 }
 
 void Clahe::ComputeHistograms(const uint8_t* data, ptrdiff_t stride, int step,
                               const SampleFormat& format, const TileGrid& grid,
                               uint32_t* frame_hist) {
   Setup(format, grid, true);
-  CountStripes(frame_hist, [&](int, int begin, int end, uint32_t* share) {
+  CountPieces(frame_hist, [&](int, int begin, int end, uint32_t* share) {
     histogrammer_.Compute(data, stride, step, format, grid, hists_.data(), share, begin, end,
                           ranges_.data());
   });
@@ -87,16 +76,15 @@ void Clahe::ComputeLuts(const uint8_t* data, ptrdiff_t stride, int step,
   const uint32_t limit = ClipLimitCount(clip_limit, pixels, bins);
   spreads_.resize(tiles);
   kept_.resize(tiles);
-  const size_t stripes = static_cast<size_t>(Stripes(grid.tiles_y));
-  if (scratch_.size() < stripes) scratch_.resize(stripes);
+  const size_t slots = static_cast<size_t>(Slots(pool_));
+  if (scratch_.size() < slots) scratch_.resize(slots);
   for (auto& h : scratch_)
     if (h.size() != static_cast<size_t>(bins)) h.assign(static_cast<size_t>(bins), 0);
 
-  // Each tile: counted into the stripe's scratch histogram, its table filled
+  // Each tile: counted into the thread's scratch histogram, its table filled
   // for its own values, the scratch cleared where it was used.
-  CountStripes(frame_hist, [&](int i, int begin, int end, uint32_t* share) {
-    if (share) std::fill(share, share + bins, 0u);
-    uint32_t* hist = scratch_[static_cast<size_t>(i)].data();
+  CountPieces(frame_hist, [&](int slot, int begin, int end, uint32_t* share) {
+    uint32_t* hist = scratch_[static_cast<size_t>(slot)].data();
     for (int ty = begin; ty < end; ++ty) {
       for (int tx = 0; tx < grid.tiles_x; ++tx) {
         const size_t t = static_cast<size_t>(ty) * grid.tiles_x + tx;
@@ -113,10 +101,10 @@ void Clahe::ComputeLuts(const uint8_t* data, ptrdiff_t stride, int step,
 
   // Then each table over the values of its neighbourhood: below and above
   // its own values the clipped histogram holds only the handed-out excess.
-  const int table_stripes = Stripes(grid.tiles());
-  ForEach(pool_, table_stripes, [&](int i) {
+  const int table_pieces = Pieces(pool_, grid.tiles());
+  ForEach(pool_, table_pieces, [&](int i) {
     int begin, end;
-    StripeRows(i, table_stripes, grid.tiles(), &begin, &end);
+    StripeRows(i, table_pieces, grid.tiles(), &begin, &end);
     for (int t = begin; t < end; ++t) {
       const int tx = t % grid.tiles_x, ty = t / grid.tiles_x;
       ValueRange n;
@@ -139,10 +127,10 @@ void Clahe::BuildLutsT(std::vector<T>& luts, const double* distributions,
   const uint64_t pixels = grid_.tile_pixels();
   const uint32_t limit = ClipLimitCount(clip_limit, pixels, bins);
   const int tiles = grid_.tiles();
-  const int stripes = Stripes(tiles);
-  ForEach(pool_, stripes, [&](int i) {
+  const int pieces = Pieces(pool_, tiles);
+  ForEach(pool_, pieces, [&](int i) {
     int begin, end;
-    StripeRows(i, stripes, tiles, &begin, &end);
+    StripeRows(i, pieces, tiles, &begin, &end);
     for (int t = begin; t < end; ++t) {
       const size_t at = static_cast<size_t>(t) * bins;
       T* lut = &luts[at];
@@ -171,19 +159,20 @@ void Clahe::BuildLutsFromDistributions(const double* distributions, double clip_
 }
 
 void Clahe::Interpolate(uint8_t* data, ptrdiff_t stride, int step) {
-  const int stripes = Stripes(grid_.height);
+  const int slots = Slots(pool_);
+  const int pieces = Pieces(pool_, grid_.height);
   if (format_.depth > 8)
-    interpolator_wide_.Prepare(grid_, format_.bins(), stripes);
+    interpolator_wide_.Prepare(grid_, format_.bins(), slots);
   else
-    interpolator8_.Prepare(grid_, stripes);
-  ForEach(pool_, stripes, [&](int i) {
+    interpolator8_.Prepare(grid_, slots);
+  ForEach(pool_, pieces, [&](int i, int slot) {
     int begin, end;
-    StripeRows(i, stripes, grid_.height, &begin, &end);
+    StripeRows(i, pieces, grid_.height, &begin, &end);
     if (format_.depth > 8)
       interpolator_wide_.ApplyRows(data, stride, step, format_, luts16_.data(), ranges_.data(),
-                                   begin, end, i);
+                                   begin, end, slot);
     else
-      interpolator8_.ApplyRows(data, stride, step, luts8_.data(), begin, end, i);
+      interpolator8_.ApplyRows(data, stride, step, luts8_.data(), begin, end, slot);
   });
 }
 

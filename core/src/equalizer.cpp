@@ -67,13 +67,13 @@ bool Equalizer::Process(uint8_t* data, ptrdiff_t stride, int width, int height,
   } else if (wide) {
     lut16_.resize(static_cast<size_t>(bins));
     if (!BuildGlobalLut(format, pixels, p, exact, lut16_.data())) return false;
-    ForRowStripes(height, [&](int y0, int y1) {
+    ForRowPieces(height, [&](int y0, int y1) {
       ApplyLutWide(data + y0 * stride, stride, width, y1 - y0, step, format, lut16_.data());
     });
   } else {
     lut8_.resize(kBins8);
     if (!BuildGlobalLut(format, pixels, p, exact, lut8_.data())) return false;
-    ForRowStripes(height, [&](int y0, int y1) {
+    ForRowPieces(height, [&](int y0, int y1) {
       ApplyLut8(data + y0 * stride, stride, width, y1 - y0, step, lut8_.data());
     });
   }
@@ -82,43 +82,63 @@ bool Equalizer::Process(uint8_t* data, ptrdiff_t stride, int width, int height,
 }
 
 template <typename Apply>
-void Equalizer::ForRowStripes(int height, Apply apply) {
-  const int threads = pool_ ? pool_->size() : 1;
-  const int stripes = height < threads ? height : threads;
-  ForEach(pool_, stripes, [&](int i) {
+void Equalizer::ForRowPieces(int height, Apply apply) {
+  const int pieces = Pieces(pool_, height);
+  ForEach(pool_, pieces, [&](int i) {
     int y0, y1;
-    StripeRows(i, stripes, height, &y0, &y1);
+    StripeRows(i, pieces, height, &y0, &y1);
     apply(y0, y1);
   });
 }
 
 void Equalizer::PlaneHistogram(const uint8_t* data, ptrdiff_t stride, int width, int height,
                                int step, const SampleFormat& format) {
-  const size_t bins = static_cast<size_t>(format.bins());
-  auto count = [&](const uint8_t* rows, int n, uint32_t* hist) {
+  const int bins = format.bins();
+  const int slots = Slots(pool_);
+  const int pieces = Pieces(pool_, height);
+  if (pieces <= 1) {
     if (format.depth > 8)
-      HistogramWide(rows, stride, width, n, step, format, hist);
+      HistogramWide(data, stride, width, height, step, format, frame_hist_.data());
     else
-      Histogram8(rows, stride, width, n, step, hist);
-  };
-  const int threads = pool_ ? pool_->size() : 1;
-  const int stripes = height < threads ? height : threads;
-  if (stripes <= 1) {
-    count(data, height, frame_hist_.data());
+      Histogram8(data, stride, width, height, step, frame_hist_.data());
     return;
   }
-  // Each stripe counts on its own; the sums are the same in any order.
-  stripe_hists_.resize(static_cast<size_t>(stripes) * bins);
-  ForEach(pool_, stripes, [&](int i) {
-    int y0, y1;
-    StripeRows(i, stripes, height, &y0, &y1);
-    count(data + y0 * stride, y1 - y0, &stripe_hists_[static_cast<size_t>(i) * bins]);
-  });
-  for (size_t v = 0; v < bins; ++v) {
-    uint32_t sum = 0;
-    for (int i = 0; i < stripes; ++i) sum += stripe_hists_[static_cast<size_t>(i) * bins + v];
-    frame_hist_[v] = sum;
+  // Each thread counts the pieces it takes into its own histogram; the sums
+  // are the same whoever counted what.
+  partial_hists_.Begin(slots, bins);
+  const bool wide = format.depth > 8;
+  const uint64_t share = static_cast<uint64_t>(width) * static_cast<uint64_t>(height) /
+                         static_cast<uint64_t>(slots);
+  if (!wide) {
+    // Any thread may take its first piece in any frame: all counters get
+    // their tables now, so a steady stream allocates nothing.
+    counters_.resize(static_cast<size_t>(slots));
+    for (auto& c : counters_) c.Reserve(share, width, step);
+    counting_.assign(static_cast<size_t>(slots), 0);
   }
+  ForEach(pool_, pieces, [&](int i, int slot) {
+    int y0, y1;
+    StripeRows(i, pieces, height, &y0, &y1);
+    const uint8_t* rows = data + y0 * stride;
+    if (wide) {
+      AccumulateHistogramWide(rows, stride, width, y1 - y0, step, format,
+                              partial_hists_.Get(slot));
+      return;
+    }
+    HistogramCounter8& c = counters_[static_cast<size_t>(slot)];
+    if (!counting_[static_cast<size_t>(slot)]) {
+      c.Start(share, width, step);
+      counting_[static_cast<size_t>(slot)] = 1;
+    }
+    c.Add(rows, stride, width, y1 - y0, step);
+  });
+  if (!wide) {
+    // The counters' tables folded into bins, each on its own thread.
+    ForEach(pool_, slots, [&](int k) {
+      if (counting_[static_cast<size_t>(k)]) counters_[static_cast<size_t>(k)].Finish(partial_hists_.Get(k));
+    });
+  }
+  partial_hists_.Sum(pool_, frame_hist_.data());
 }
 
 template <typename T>

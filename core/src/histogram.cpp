@@ -1,5 +1,6 @@
 #include "histeq/histogram.h"
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -118,6 +119,12 @@ void CountPlane(const uint8_t* data, ptrdiff_t stride, int width, int height,
 // once when the value changes (a two-valued pinwheel frame: 6x faster).
 constexpr uint64_t kPairHistogramMin = 1u << 18;
 constexpr size_t kPairs = 1u << 16;
+// The second table starts one cache line past a multiple of 4 KiB from the
+// first: the same pair in both (common in smooth areas) would otherwise put
+// a load of one at the same low 12 address bits as a store to the other,
+// which the CPU takes for a dependency (4K aliasing; 1080p photo on Zen 3:
+// 5-10 % faster).
+constexpr size_t kSkew = 64 / sizeof(uint32_t);
 
 // Entry (b << 8 | a) of a table counts pairs whose first sample is a and
 // second b (little-endian words; the other order would count the same
@@ -136,21 +143,13 @@ void FoldPairs(const uint32_t* t, uint32_t hist[kBins8]) {
   for (int a = 0; a < kBins8; ++a) hist[a] += first[a];
 }
 
-void HistogramPairs(const uint8_t* data, ptrdiff_t stride, int width, int height,
-                    uint32_t hist[kBins8]) {
-  // The second table starts one cache line past a multiple of 4 KiB from the
-  // first: the same pair in both (common in smooth areas) would otherwise
-  // put a load of one at the same low 12 address bits as a store to the
-  // other, which the CPU takes for a dependency (4K aliasing; 1080p photo on
-  // Zen 3: 5-10 % faster).
-  constexpr size_t kSkew = 64 / sizeof(uint32_t);
-  thread_local std::vector<uint32_t> pairs(2 * kPairs + kSkew);
-  std::memset(pairs.data(), 0, pairs.size() * sizeof(uint32_t));
-  uint32_t* t0 = pairs.data();
-  uint32_t* t1 = t0 + kPairs + kSkew;
+// Counts 16-sample steps of the rows through the two tables (see above),
+// the rows' tails into `hist`; flat steps extend the run.
+void CountPairs(const uint8_t* data, ptrdiff_t stride, int width, int height, uint32_t* t0,
+                uint32_t* t1, uint32_t hist[kBins8], uint32_t* run_value_io, uint32_t* run_io) {
   const int steps = width / 16;
   constexpr uint64_t kSplat = 0x0101010101010101ull;
-  uint32_t run_value = 0, run = 0;
+  uint32_t run_value = *run_value_io, run = *run_io;
   for (int y = 0; y < height; ++y) {
     const uint8_t* p = data + y * stride;
     for (int i = 0; i < steps; ++i, p += 16) {
@@ -178,9 +177,8 @@ void HistogramPairs(const uint8_t* data, ptrdiff_t stride, int width, int height
     }
     for (int x = 16 * steps; x < width; ++x, ++p) ++hist[*p];
   }
-  hist[run_value] += run;
-  FoldPairs(t0, hist);
-  FoldPairs(t1, hist);
+  *run_value_io = run_value;
+  *run_io = run;
 }
 
 }  // namespace
@@ -198,15 +196,85 @@ void AccumulateHistogram8(const uint8_t* data, ptrdiff_t stride, int width,
     hist[v] += sub[0][v] + sub[1][v] + sub[2][v] + sub[3][v];
 }
 
+namespace {
+bool PairsPayOff(uint64_t samples, int width, int pixel_step) {
+  return samples >= kPairHistogramMin && width >= 16 && pixel_step == 1;
+}
+}  // namespace
+
+void HistogramCounter8::Reserve(uint64_t samples, int width, int pixel_step) {
+  if (PairsPayOff(samples, width, pixel_step)) pairs_.resize(2 * kPairs + kSkew);
+}
+
+void HistogramCounter8::Start(uint64_t samples, int width, int pixel_step) {
+  std::memset(hist_, 0, sizeof hist_);
+  run_value_ = run_ = 0;
+  pairs_on_ = PairsPayOff(samples, width, pixel_step);
+  if (!pairs_on_) return;
+  pairs_.resize(2 * kPairs + kSkew);
+  std::memset(pairs_.data(), 0, pairs_.size() * sizeof(uint32_t));
+}
+
+void HistogramCounter8::Add(const uint8_t* data, ptrdiff_t stride, int width, int height,
+                            int pixel_step) {
+  if (width <= 0 || height <= 0) return;
+  if (pairs_on_ && pixel_step == 1 && width >= 16) {
+    uint32_t* t0 = pairs_.data();
+    CountPairs(data, stride, width, height, t0, t0 + kPairs + kSkew, hist_, &run_value_, &run_);
+  } else {
+    AccumulateHistogram8(data, stride, width, height, pixel_step, hist_);
+  }
+}
+
+void HistogramCounter8::Finish(uint32_t hist[kBins8]) {
+  hist_[run_value_] += run_;
+  run_ = 0;
+  if (pairs_on_) {
+    const uint32_t* t0 = pairs_.data();
+    FoldPairs(t0, hist_);
+    FoldPairs(t0 + kPairs + kSkew, hist_);
+    pairs_on_ = false;
+  }
+  for (int v = 0; v < kBins8; ++v) hist[v] += hist_[v];
+}
+
 void Histogram8(const uint8_t* data, ptrdiff_t stride, int width, int height,
                 int pixel_step, uint32_t hist[kBins8]) {
   std::memset(hist, 0, kBins8 * sizeof(hist[0]));
-  if (pixel_step == 1 && width >= 16 && height > 0 &&
-      static_cast<uint64_t>(width) * static_cast<uint64_t>(height) >= kPairHistogramMin) {
-    HistogramPairs(data, stride, width, height, hist);
-    return;
+  if (width <= 0 || height <= 0) return;
+  thread_local HistogramCounter8 counter;
+  counter.Start(static_cast<uint64_t>(width) * static_cast<uint64_t>(height), width, pixel_step);
+  counter.Add(data, stride, width, height, pixel_step);
+  counter.Finish(hist);
+}
+
+void PartialHistograms::Begin(int slots, int bins) {
+  bins_ = bins;
+  counts_.resize(static_cast<size_t>(slots) * static_cast<size_t>(bins));
+  used_.assign(static_cast<size_t>(slots), 0);
+}
+
+uint32_t* PartialHistograms::Get(int k) {
+  uint32_t* h = &counts_[static_cast<size_t>(k) * static_cast<size_t>(bins_)];
+  if (!used_[static_cast<size_t>(k)]) {
+    std::memset(h, 0, static_cast<size_t>(bins_) * sizeof(*h));
+    used_[static_cast<size_t>(k)] = 1;
   }
-  AccumulateHistogram8(data, stride, width, height, pixel_step, hist);
+  return h;
+}
+
+void PartialHistograms::Sum(ThreadPool* pool, uint32_t* hist) const {
+  constexpr int kChunk = 4096;  // bins per piece: adding 256 needs no thread
+  const int chunks = (bins_ + kChunk - 1) / kChunk;
+  const int pieces = Pieces(pool, chunks);
+  ForEach(pool, pieces, [&](int i) {
+    int c0, c1;
+    StripeRows(i, pieces, chunks, &c0, &c1);
+    const int v0 = c0 * kChunk, n = std::min(c1 * kChunk, bins_) - v0;
+    std::memset(hist + v0, 0, static_cast<size_t>(n) * sizeof(*hist));
+    for (size_t k = 0; k < used_.size(); ++k)
+      if (used_[k]) AddCounts(hist + v0, &counts_[k * static_cast<size_t>(bins_) + v0], n);
+  });
 }
 
 ValueRange WordRange(const uint8_t* data, ptrdiff_t stride, int width, int height) {

@@ -115,11 +115,10 @@ bool RgbEqualizer::Process(const RgbPlanes& pl, int width, int height,
 
   const Weights15 w = ToFixed(weights);
   const int s = pl.pixel_step;
-  const int threads = pool_ ? pool_->size() : 1;
-  const int stripes = height < threads ? height : threads;
-  ForEach(pool_, stripes, [&](int i) {
+  const int pieces = Pieces(pool_, height);
+  ForEach(pool_, pieces, [&](int i) {
     int y0, y1;
-    StripeRows(i, stripes, height, &y0, &y1);
+    StripeRows(i, pieces, height, &y0, &y1);
     for (int y = y0; y < y1; ++y) {
       const uint8_t* r = pl.r + y * pl.stride_r;
       const uint8_t* g = pl.g + y * pl.stride_g;
@@ -135,9 +134,9 @@ bool RgbEqualizer::Process(const RgbPlanes& pl, int width, int height,
   p.range = Range::kFull;
   if (!equalizer_.Process(l_.data(), width, width, height, 1, p, report)) return false;
 
-  ForEach(pool_, stripes, [&](int i) {
+  ForEach(pool_, pieces, [&](int i) {
     int y0, y1;
-    StripeRows(i, stripes, height, &y0, &y1);
+    StripeRows(i, pieces, height, &y0, &y1);
     for (int y = y0; y < y1; ++y) {
       uint8_t* r = pl.r + y * pl.stride_r;
       uint8_t* g = pl.g + y * pl.stride_g;

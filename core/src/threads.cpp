@@ -1,15 +1,47 @@
 #include "histeq/threads.h"
 
+#include <chrono>
+
 namespace histeq {
+namespace {
+
+// The stages of a frame follow each other within microseconds. A thread
+// that blocks between them must be woken by the kernel, which on a busy or
+// virtual machine can take hundreds of microseconds (the idle CPU is
+// halted): so a thread out of work first watches for more for a while.
+constexpr auto kWorkerSpin = std::chrono::microseconds(100);
+constexpr auto kCallerSpin = std::chrono::microseconds(300);
+
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+// Watches `until_true` for up to `budget`; returns its last value.
+template <typename Done>
+bool SpinFor(std::chrono::microseconds budget, Done until_true) {
+  const auto end = std::chrono::steady_clock::now() + budget;
+  for (unsigned i = 1;; ++i) {
+    if (until_true()) return true;
+    CpuRelax();
+    if (i % 64 == 0 && std::chrono::steady_clock::now() >= end) return until_true();
+  }
+}
+
+}  // namespace
 
 ThreadPool::ThreadPool(int threads) {
-  for (int i = 1; i < threads; ++i) workers_.emplace_back([this] { Work(); });
+  for (int i = 1; i < threads; ++i) workers_.emplace_back([this, i] { Work(i); });
 }
 
 ThreadPool::~ThreadPool() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stop_ = true;
+    generation_.fetch_add(1);  // ends a worker's watch at once
   }
   wake_.notify_all();
   for (auto& t : workers_) t.join();
@@ -23,39 +55,57 @@ int ThreadPool::Resolve(int requested) {
 
 // Takes items until none are left; called with the lock held, returns with
 // it held.
-void ThreadPool::RunShare() {
+void ThreadPool::RunShare(int slot) {
   while (next_ < n_) {
     const int i = next_++;
     ++busy_;
     mutex_.unlock();
-    (*fn_)(i);
+    (*fn_)(i, slot);
     mutex_.lock();
     --busy_;
   }
-  if (busy_ == 0) done_.notify_all();
-}
-
-void ThreadPool::Work() {
-  std::unique_lock<std::mutex> lock(mutex_);
-  unsigned seen = generation_;
-  for (;;) {
-    wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
-    if (stop_) return;
-    seen = generation_;
-    RunShare();
+  if (busy_ == 0 && !finished_.load(std::memory_order_relaxed)) {
+    finished_.store(true, std::memory_order_release);
+    done_.notify_all();
   }
 }
 
-void ThreadPool::ParallelFor(int n, const std::function<void(int)>& fn) {
+void ThreadPool::Work(int slot) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  unsigned seen = generation_.load(std::memory_order_relaxed);
+  for (;;) {
+    if (!stop_ && generation_.load(std::memory_order_relaxed) == seen) {
+      lock.unlock();
+      SpinFor(kWorkerSpin,
+              [&] { return generation_.load(std::memory_order_acquire) != seen; });
+      lock.lock();
+      wake_.wait(lock, [&] {
+        return stop_ || generation_.load(std::memory_order_relaxed) != seen;
+      });
+    }
+    if (stop_) return;
+    seen = generation_.load(std::memory_order_relaxed);
+    RunShare(slot);
+  }
+}
+
+void ThreadPool::ParallelFor(int n, const std::function<void(int, int)>& fn) {
   if (n <= 0) return;
   std::unique_lock<std::mutex> lock(mutex_);
   fn_ = &fn;
   n_ = n;
   next_ = 0;
-  ++generation_;
+  finished_.store(false, std::memory_order_relaxed);
+  generation_.fetch_add(1, std::memory_order_release);
   wake_.notify_all();
-  RunShare();
-  done_.wait(lock, [&] { return next_ >= n_ && busy_ == 0; });
+  RunShare(0);
+  if (!finished_.load(std::memory_order_relaxed)) {
+    // The others finish their last items: watch, then sleep.
+    lock.unlock();
+    SpinFor(kCallerSpin, [&] { return finished_.load(std::memory_order_acquire); });
+    lock.lock();
+    done_.wait(lock, [&] { return next_ >= n_ && busy_ == 0; });
+  }
   fn_ = nullptr;
 }
 

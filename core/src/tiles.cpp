@@ -47,7 +47,6 @@ void TileHistogrammer::Compute(const uint8_t* data, ptrdiff_t stride, int step,
   if (!(grid_ == g)) Prepare(g);
   if (ty_end < 0) ty_end = g.tiles_y;
   const size_t bins = static_cast<size_t>(format.bins());
-  if (frame_hist) std::memset(frame_hist, 0, bins * sizeof(*frame_hist));
   for (int ty = ty_begin; ty < ty_end; ++ty) {
     for (int tx = 0; tx < g.tiles_x; ++tx) {
       const size_t t = static_cast<size_t>(ty) * g.tiles_x + tx;

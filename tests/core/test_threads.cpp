@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "histeq/equalizer.h"
+#include "histeq/histogram.h"
 #include "histeq/rgb.h"
 #include "histeq/threads.h"
 #include "images.h"
@@ -21,8 +22,52 @@ TEST(ThreadPool, EveryIndexOnceOverManyRounds) {
     const int n = 1 + round % 37;
     std::vector<std::atomic<int>> hits(static_cast<size_t>(n));
     for (auto& h : hits) h = 0;
-    pool.ParallelFor(n, [&](int i) { ++hits[static_cast<size_t>(i)]; });
+    pool.ParallelFor(n, [&](int i, int) { ++hits[static_cast<size_t>(i)]; });
     for (int i = 0; i < n; ++i) ASSERT_EQ(hits[static_cast<size_t>(i)].load(), 1) << round;
+  }
+}
+
+TEST(ThreadPool, ASlotNeverRunsTwoItemsAtOnce) {
+  histeq::ThreadPool pool(3);
+  std::atomic<int> in_flight[3] = {};
+  std::atomic<int> overlaps{0}, bad_slots{0};
+  for (int round = 0; round < 100; ++round) {
+    pool.ParallelFor(1 + round % 29, [&](int, int slot) {
+      if (slot < 0 || slot >= 3) {
+        ++bad_slots;
+        return;
+      }
+      if (in_flight[slot]++ != 0) ++overlaps;
+      for (volatile int spin = 0; spin < 2000; ++spin) {
+      }
+      --in_flight[slot];
+    });
+  }
+  EXPECT_EQ(bad_slots.load(), 0);
+  EXPECT_EQ(overlaps.load(), 0);
+}
+
+TEST(PartialHistograms, SumsTheSlotsUsedThisRoundOnly) {
+  histeq::ThreadPool pool(2);
+  for (int bins : {256, 1024, 65536}) {
+    histeq::PartialHistograms parts;
+    parts.Begin(3, bins);
+    for (int k = 0; k < 3; ++k) parts.Get(k)[bins - 1] = 1000;  // last round's counts
+    parts.Begin(3, bins);
+    uint32_t* a = parts.Get(0);
+    uint32_t* b = parts.Get(2);
+    std::vector<uint32_t> expected(static_cast<size_t>(bins));
+    for (int v = 0; v < bins; ++v) {
+      a[v] += static_cast<uint32_t>(v % 7);
+      b[v] += static_cast<uint32_t>(v % 11 + 1);
+      expected[static_cast<size_t>(v)] = static_cast<uint32_t>(v % 7 + v % 11 + 1);
+    }
+    EXPECT_EQ(parts.Get(0), a);  // a second Get keeps the counts
+    for (histeq::ThreadPool* p : {static_cast<histeq::ThreadPool*>(nullptr), &pool}) {
+      std::vector<uint32_t> sum(static_cast<size_t>(bins), 12345);
+      parts.Sum(p, sum.data());
+      EXPECT_EQ(sum, expected) << bins << " bins";
+    }
   }
 }
 
@@ -74,6 +119,26 @@ TEST(Threads, SameBytesForAnyThreadCount) {
               << "depth " << depth << " mode " << static_cast<int>(mode) << " smoothing "
               << smoothing << " threads " << threads;
         }
+      }
+    }
+  }
+}
+
+TEST(Threads, LargeFramesSameBytesForAnyThreadCount) {
+  // Big enough for every thread's share to be counted through the pair
+  // table (the single thread counts the frame as one), and for many pieces
+  // per thread in every stage.
+  for (int depth : {8, 16}) {
+    const ref::Codes c = ref::Deepen(testimg::MakeScene(1283, 721, 4), depth, 3);
+    for (auto mode : {histeq::Mode::kGlobal, histeq::Mode::kAdaptive}) {
+      histeq::Params p;
+      p.mode = mode;
+      const std::vector<uint16_t> single = Equalize(c, p, nullptr, 1);
+      for (int threads : {2, 3}) {
+        histeq::ThreadPool pool(threads);
+        EXPECT_EQ(Equalize(c, p, &pool, 2), Equalize(c, p, nullptr, 2))
+            << "depth " << depth << " mode " << static_cast<int>(mode) << " threads " << threads;
+        EXPECT_EQ(Equalize(c, p, &pool, 1), single);
       }
     }
   }

@@ -69,12 +69,12 @@ class Clahe {
   void SetThreadPool(ThreadPool* pool) { pool_ = pool; }
 
  private:
-  int Stripes(int items) const;
   void Setup(const SampleFormat& format, const TileGrid& grid, bool dense);
-  // Counts the frame's share of tile rows into per-stripe histograms and
-  // adds them up into `frame_hist` (when given).
+  // Counts pieces of tile rows, count(slot, first row, end row, share),
+  // each thread's share of the frame into its own histogram, and adds those
+  // up into `frame_hist` (when given).
   template <typename CountRows>
-  void CountStripes(uint32_t* frame_hist, CountRows count);
+  void CountPieces(uint32_t* frame_hist, CountRows count);
 
   template <typename T>
   void BuildLutsT(std::vector<T>& luts, const double* distributions, double clip_limit,
@@ -88,9 +88,9 @@ class Clahe {
   std::vector<uint32_t> hists_;
   std::vector<uint8_t> luts8_;
   std::vector<uint16_t> luts16_;
-  std::vector<uint32_t> partial_frame_hists_;  // one per stripe of tile rows
+  PartialHistograms partial_frame_hists_;      // one per slot of the pool
   std::vector<ValueRange> ranges_;             // per tile: the values counted
-  std::vector<std::vector<uint32_t>> scratch_;  // ComputeLuts: per stripe, all zero
+  std::vector<std::vector<uint32_t>> scratch_;  // ComputeLuts: per slot, all zero
   std::vector<ClipSpread> spreads_;             // ComputeLuts: per tile
   std::vector<uint64_t> kept_;                  // ComputeLuts: per tile, clipped total
   ThreadPool* pool_ = nullptr;

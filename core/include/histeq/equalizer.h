@@ -11,6 +11,7 @@
 #include "histeq/lut.h"
 #include "histeq/sample.h"
 #include "histeq/temporal.h"
+#include "histeq/histogram.h"
 #include "histeq/threads.h"
 
 namespace histeq {
@@ -87,7 +88,7 @@ class Equalizer {
   void PlaneHistogram(const uint8_t* data, ptrdiff_t stride, int width, int height, int step,
                       const SampleFormat& format);
   template <typename Apply>
-  void ForRowStripes(int height, Apply apply);
+  void ForRowPieces(int height, Apply apply);
 
   template <typename T>
   bool BuildGlobalLut(const SampleFormat& format, uint64_t pixels, const Params& params,
@@ -99,7 +100,9 @@ class Equalizer {
   std::vector<uint32_t> scratch_hist_;
   std::vector<uint8_t> lut8_;
   std::vector<uint16_t> lut16_;
-  std::vector<uint32_t> stripe_hists_;
+  PartialHistograms partial_hists_;        // per slot of the pool
+  std::vector<HistogramCounter8> counters_;  // per slot: 8-bit counts
+  std::vector<char> counting_;               // per slot: its counter started
   bool last_adaptive_ = false;
   TileGrid last_grid_;
   ThreadPool* pool_ = nullptr;

@@ -11,8 +11,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "histeq/sample.h"
+#include "histeq/threads.h"
 
 namespace histeq {
 
@@ -26,6 +28,49 @@ void AccumulateHistogram8(const uint8_t* data, ptrdiff_t stride, int width,
 // Clears `hist` and counts the plane into it.
 void Histogram8(const uint8_t* data, ptrdiff_t stride, int width, int height,
                 int pixel_step, uint32_t hist[kBins8]);
+
+// Counts an 8-bit plane piece by piece (stripes of rows, in any order) into
+// one histogram. With many samples, neighbouring samples are counted in
+// pairs through a 65536-entry table folded into bins once, in Finish.
+class HistogramCounter8 {
+ public:
+  // Starts a count of about `samples` samples in all, in rows of `width`
+  // samples `pixel_step` bytes apart (the pair table pays off from a few
+  // hundred thousand planar samples on).
+  void Start(uint64_t samples, int width, int pixel_step);
+  // Allocates what Start would for such a count, so that Start does not.
+  void Reserve(uint64_t samples, int width, int pixel_step);
+  void Add(const uint8_t* data, ptrdiff_t stride, int width, int height, int pixel_step);
+  // Adds the counts to `hist` (not cleared first). Start again to reuse.
+  void Finish(uint32_t hist[kBins8]);
+
+ private:
+  std::vector<uint32_t> pairs_;  // two tables when in use
+  uint32_t hist_[kBins8];
+  uint32_t run_value_ = 0, run_ = 0;  // a run of equal samples not yet added
+  bool pairs_on_ = false;
+};
+
+// Histograms counted piece by piece on several threads: one per slot (see
+// ThreadPool::ParallelFor), cleared when first used in a round, added up at
+// the end. Counts add up to the same in any order, so the sum is the same
+// whatever thread counted what.
+class PartialHistograms {
+ public:
+  // A new round: `slots` histograms of `bins` counts, none used yet.
+  void Begin(int slots, int bins);
+  // Slot k's histogram, cleared on its first use in the round. One caller
+  // per slot at a time.
+  uint32_t* Get(int k);
+  // hist[v] = the sum over the used histograms (0 when none), split over
+  // the pool's threads when there are many bins.
+  void Sum(ThreadPool* pool, uint32_t* hist) const;
+
+ private:
+  int bins_ = 0;
+  std::vector<uint32_t> counts_;
+  std::vector<char> used_;
+};
 
 // The lowest and highest of a set of sample values; lo > hi when empty.
 struct ValueRange {

@@ -42,11 +42,11 @@ int Reflect101(int p, int len);
 class TileHistogrammer {
  public:
   // Writes grid.tiles() histograms of format.bins() counts, tile (tx, ty) at
-  // hists + (ty * tiles_x + tx) * bins. When `frame_hist` is given, it
-  // receives the histogram of the frame itself (the tiles' parts inside the
-  // frame, which cover it exactly once), at no extra pass.
-  // Tile rows [ty_begin, ty_end) only (all by default); `frame_hist` then
-  // gets those rows' share of the frame. Call Prepare(grid) first when rows
+  // hists + (ty * tiles_x + tx) * bins. When `frame_hist` is given, the
+  // histogram of the frame itself (the tiles' parts inside the frame, which
+  // cover it exactly once) is added to it (not cleared first), at no extra
+  // pass. Tile rows [ty_begin, ty_end) only (all by default); `frame_hist`
+  // then gets those rows' share of the frame. Call Prepare(grid) first when rows
   // are computed on several threads at once.
   // `ranges`, when given, receives each tile's range of values at the
   // tile's index (see AccumulateTile).
