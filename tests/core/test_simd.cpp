@@ -109,7 +109,13 @@ TEST(Simd, ApplyLutEveryPathSameBytes) {
 }
 
 TEST(Simd, ClaheInterpolationEveryPathSameBytes) {
-  for (int width : {1, 3, 4, 5, 7, 33, 385}) {
+  // Spans (columns between two tile centres) narrower than a vector, of
+  // many 64-sample blocks and a partial one (1283 columns, 3 tiles: 213 and
+  // 428), and exactly 64 (512 columns, 4 tiles: 64 and 128).
+  for (auto size : {std::make_pair(1, 8), std::make_pair(3, 8), std::make_pair(4, 8),
+                    std::make_pair(5, 8), std::make_pair(7, 8), std::make_pair(33, 8),
+                    std::make_pair(385, 8), std::make_pair(1283, 3), std::make_pair(512, 4)}) {
+    const int width = size.first, tiles = size.second;
     for (int step : {1, 2, 4}) {
       const testimg::Image img = testimg::MakeScene(width, 37, static_cast<uint32_t>(width));
       std::vector<uint8_t> expected;
@@ -117,7 +123,7 @@ TEST(Simd, ClaheInterpolationEveryPathSameBytes) {
         SimdCap cap(level);
         testimg::PaddedPlane plane(img, step, 3);
         histeq::Clahe clahe;
-        clahe.Apply(plane.data(), plane.stride(), width, 37, step, {2.0, 8, 8});
+        clahe.Apply(plane.data(), plane.stride(), width, 37, step, {2.0, tiles, tiles});
         ASSERT_TRUE(plane.NonSamplesIntact());
         const std::vector<uint8_t> got = plane.Samples().pixels;
         if (level == SimdLevel::kScalar)

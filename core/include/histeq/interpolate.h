@@ -41,6 +41,7 @@ class TileInterpolator8 {
 
   TileGrid grid_;
   std::vector<int> span_;    // per column: offset of its span's table
+  std::vector<int> span_x_;  // span s: columns [span_x_[s], span_x_[s + 1])
   std::vector<float> a_;     // per column: weight of the right tile
   std::vector<float> a1_;    // per column: weight of the left tile
   // per slot: (tiles_x + 1) tables of kBins8 entries
