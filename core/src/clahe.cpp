@@ -160,19 +160,28 @@ void Clahe::BuildLutsFromDistributions(const double* distributions, double clip_
 
 void Clahe::Interpolate(uint8_t* data, ptrdiff_t stride, int step) {
   const int slots = Slots(pool_);
+  if (format_.depth > 8) {
+    // Pieces of whole regions: a region cut between two pieces would have
+    // its tables packed twice.
+    TileInterpolatorWide& w = interpolator_wide_;
+    w.Prepare(grid_, format_.bins(), slots);
+    const int bands = w.bands(), spans = w.spans();
+    const int wanted = Pieces(pool_, bands * spans);
+    const int groups = std::min(spans, std::max(1, (wanted + bands - 1) / bands));
+    ForEach(pool_, bands * groups, [&](int i, int slot) {
+      int s0, s1;
+      StripeRows(i % groups, groups, spans, &s0, &s1);
+      w.ApplyRegions(data, stride, step, format_, luts16_.data(), ranges_.data(), i / groups, s0,
+                     s1, slot);
+    });
+    return;
+  }
+  interpolator8_.Prepare(grid_, slots);
   const int pieces = Pieces(pool_, grid_.height);
-  if (format_.depth > 8)
-    interpolator_wide_.Prepare(grid_, format_.bins(), slots);
-  else
-    interpolator8_.Prepare(grid_, slots);
   ForEach(pool_, pieces, [&](int i, int slot) {
     int begin, end;
     StripeRows(i, pieces, grid_.height, &begin, &end);
-    if (format_.depth > 8)
-      interpolator_wide_.ApplyRows(data, stride, step, format_, luts16_.data(), ranges_.data(),
-                                   begin, end, slot);
-    else
-      interpolator8_.ApplyRows(data, stride, step, luts8_.data(), begin, end, slot);
+    interpolator8_.ApplyRows(data, stride, step, luts8_.data(), begin, end, slot);
   });
 }
 

@@ -226,12 +226,44 @@ void TileInterpolatorWide::Prepare(const TileGrid& g, int bins, int slots) {
     span_right_.push_back(std::min(first[x] + 1, g.tiles_x - 1));
   }
   span_x_.push_back(g.width);
+  // Bands: runs of rows between the same two tile rows.
+  const float inv_th = 1.0f / static_cast<float>(g.tile_height);
+  band_y_.assign(1, 0);
+  for (int y = 1; y < g.height; ++y)
+    if (SplitAt(y, inv_th).first != SplitAt(y - 1, inv_th).first) band_y_.push_back(y);
+  band_y_.push_back(g.height);
 }
 
 void TileInterpolatorWide::ApplyRows(uint8_t* data, ptrdiff_t stride, int step,
                                      const SampleFormat& format, const uint16_t* luts,
                                      const ValueRange* ranges, int y_begin, int y_end,
                                      int slot) {
+  const float inv_th = 1.0f / static_cast<float>(grid_.tile_height);
+  // Band by band (rows between the same two tile rows), every span.
+  for (int y = y_begin; y < y_end;) {
+    const int band = SplitAt(y, inv_th).first;
+    int y_stop = y + 1;
+    while (y_stop < y_end && SplitAt(y_stop, inv_th).first == band) ++y_stop;
+    ApplyBand(data, stride, step, format, luts, ranges, band, y, y_stop, 0, spans(), slot);
+    y = y_stop;
+  }
+}
+
+void TileInterpolatorWide::ApplyRegions(uint8_t* data, ptrdiff_t stride, int step,
+                                        const SampleFormat& format, const uint16_t* luts,
+                                        const ValueRange* ranges, int band_index,
+                                        int span_begin, int span_end, int slot) {
+  const int y0 = band_y_[static_cast<size_t>(band_index)];
+  const int y1 = band_y_[static_cast<size_t>(band_index) + 1];
+  const float inv_th = 1.0f / static_cast<float>(grid_.tile_height);
+  ApplyBand(data, stride, step, format, luts, ranges, SplitAt(y0, inv_th).first, y0, y1,
+            span_begin, span_end, slot);
+}
+
+void TileInterpolatorWide::ApplyBand(uint8_t* data, ptrdiff_t stride, int step,
+                                     const SampleFormat& format, const uint16_t* luts,
+                                     const ValueRange* ranges, int band, int y, int y_stop,
+                                     int span_begin, int span_end, int slot) {
   const TileGrid& g = grid_;
   const WideCodec codec(format);
   const int max_value = format.max_value();
@@ -242,47 +274,39 @@ void TileInterpolatorWide::ApplyRows(uint8_t* data, ptrdiff_t stride, int step,
 #endif
   uint64_t* quads = quads_[static_cast<size_t>(slot)].data();
   const float inv_th = 1.0f / static_cast<float>(g.tile_height);
-  const int spans = static_cast<int>(span_left_.size());
-  // Band by band (rows between the same two tile rows), span by span.
-  for (int y = y_begin; y < y_end;) {
-    const int band = SplitAt(y, inv_th).first;
-    int y_stop = y + 1;
-    while (y_stop < y_end && SplitAt(y_stop, inv_th).first == band) ++y_stop;
-    const int top = std::max(band, 0) * g.tiles_x;
-    const int bottom = std::min(band + 1, g.tiles_y - 1) * g.tiles_x;
-    for (int s = 0; s < spans; ++s) {
-      const int t[4] = {top + span_left_[s], top + span_right_[s], bottom + span_left_[s],
-                        bottom + span_right_[s]};
-      // The region's samples lie in these tiles, so within their values.
-      // When the region has few samples for the values (small frames, many
-      // tiles) its own range, quick to find in plain words, packs less.
-      ValueRange values;
-      for (int k : t) values.Add(ranges[k]);
-      const int width = span_x_[s + 1] - span_x_[s];
-      if (plain && static_cast<int64_t>(width) * (y_stop - y) < 2 * (values.hi - values.lo + 1))
-        values = WordRange(data + y * stride + 2 * span_x_[s], stride, width, y_stop - y);
-      auto table = [&](int k) { return luts + static_cast<size_t>(t[k]) * bins_; };
-      PackQuads(table(0), table(1), table(2), table(3), values.lo, values.hi + 1, quads);
-      for (int yy = y; yy < y_stop; ++yy) {
-        const float b = SplitAt(yy, inv_th).a, b1 = 1.0f - b;
-        uint8_t* row = data + yy * stride;
-        int x0 = span_x_[s];
-        const int x1 = span_x_[s + 1];
+  const int top = std::max(band, 0) * g.tiles_x;
+  const int bottom = std::min(band + 1, g.tiles_y - 1) * g.tiles_x;
+  for (int s = span_begin; s < span_end; ++s) {
+    const int t[4] = {top + span_left_[s], top + span_right_[s], bottom + span_left_[s],
+                      bottom + span_right_[s]};
+    // The region's samples lie in these tiles, so within their values.
+    // When the region has few samples for the values (small frames, many
+    // tiles) its own range, quick to find in plain words, packs less.
+    ValueRange values;
+    for (int k : t) values.Add(ranges[k]);
+    const int width = span_x_[s + 1] - span_x_[s];
+    if (plain && static_cast<int64_t>(width) * (y_stop - y) < 2 * (values.hi - values.lo + 1))
+      values = WordRange(data + y * stride + 2 * span_x_[s], stride, width, y_stop - y);
+    auto table = [&](int k) { return luts + static_cast<size_t>(t[k]) * bins_; };
+    PackQuads(table(0), table(1), table(2), table(3), values.lo, values.hi + 1, quads);
+    for (int yy = y; yy < y_stop; ++yy) {
+      const float b = SplitAt(yy, inv_th).a, b1 = 1.0f - b;
+      uint8_t* row = data + yy * stride;
+      int x0 = span_x_[s];
+      const int x1 = span_x_[s + 1];
 #ifdef HISTEQ_X86
-        if (avx512)
-          x0 = InterpolateQuadsAvx512(row, x0, x1, quads, a_.data(), a1_.data(), b1, b);
-        else if (avx2)
-          x0 = InterpolateQuadsAvx2(row, x0, x1, quads, a_.data(), a1_.data(), b1, b);
+      if (avx512)
+        x0 = InterpolateQuadsAvx512(row, x0, x1, quads, a_.data(), a1_.data(), b1, b);
+      else if (avx2)
+        x0 = InterpolateQuadsAvx2(row, x0, x1, quads, a_.data(), a1_.data(), b1, b);
 #endif
-        if (plain)
-          InterpolateQuads<true>(row, x0, x1, step, codec, max_value, quads, a_.data(),
-                                 a1_.data(), b1, b);
-        else
-          InterpolateQuads<false>(row, x0, x1, step, codec, max_value, quads, a_.data(),
-                                  a1_.data(), b1, b);
-      }
+      if (plain)
+        InterpolateQuads<true>(row, x0, x1, step, codec, max_value, quads, a_.data(),
+                               a1_.data(), b1, b);
+      else
+        InterpolateQuads<false>(row, x0, x1, step, codec, max_value, quads, a_.data(),
+                                a1_.data(), b1, b);
     }
-    y = y_stop;
   }
 }
 

@@ -70,12 +70,31 @@ class TileInterpolatorWide {
                  int slot);
   void Prepare(const TileGrid& grid, int bins, int slots = 1);
 
+  // The grid Prepare was given in regions: bands (runs of rows between the
+  // same two tile rows) by spans (runs of columns between the same two tile
+  // columns). A region's four tables are packed once for all its rows, so
+  // threads split the work by regions, not rows.
+  int bands() const { return static_cast<int>(band_y_.size()) - 1; }
+  int spans() const { return static_cast<int>(span_left_.size()); }
+  // The regions of band `band_index` (0 .. bands() - 1) and spans
+  // [span_begin, span_end), with scratch `slot`.
+  void ApplyRegions(uint8_t* data, ptrdiff_t stride, int pixel_step, const SampleFormat& format,
+                    const uint16_t* luts, const ValueRange* ranges, int band_index,
+                    int span_begin, int span_end, int slot);
+
  private:
+  // Rows [y, y_stop) of `band` (its first tile row, -1 above the first
+  // centre), spans [span_begin, span_end).
+  void ApplyBand(uint8_t* data, ptrdiff_t stride, int pixel_step, const SampleFormat& format,
+                 const uint16_t* luts, const ValueRange* ranges, int band, int y, int y_stop,
+                 int span_begin, int span_end, int slot);
+
   TileGrid grid_;
   int bins_ = 0;
   std::vector<int> span_x_;                   // span s: columns [span_x_[s], span_x_[s + 1])
   std::vector<int> span_left_, span_right_;  // per span: its left and right tile columns
   std::vector<float> a_, a1_;                 // per column: their weights
+  std::vector<int> band_y_;                   // band b: rows [band_y_[b], band_y_[b + 1])
   // per slot: bins packed entries {tl, tr, bl, br}, filled where in use
   std::vector<std::vector<uint64_t>> quads_;
 };
