@@ -138,6 +138,14 @@ HISTEQ_TARGET_AVX512 void InterpolateSpanAvx512(uint8_t* p, int x0, int x1, cons
 }
 #endif
 
+// Span s (the columns between tile centres s - 1 and s, 0 .. tiles_x): the
+// offsets, within a row of tile tables, of its left and right tiles' tables
+// (clamped at the edges).
+inline void SpanTables(int span, int tiles_x, int* left, int* right) {
+  *left = std::max(span - 1, 0) * kBins8;
+  *right = std::min(span, tiles_x - 1) * kBins8;
+}
+
 // One row: every sample through its span's quad table.
 template <int kStep>
 void InterpolateRow(uint8_t* p, int width, int step, const int* span, const float* a,
@@ -212,8 +220,8 @@ void TileInterpolator8::BuildBand(const uint8_t* luts, int top, int bottom,
   const uint8_t* t = luts + top * row;
   const uint8_t* b = luts + bottom * row;
   for (int span = 0; span <= grid_.tiles_x; ++span) {
-    const int left = std::max(span - 1, 0) * kBins8;
-    const int right = std::min(span, grid_.tiles_x - 1) * kBins8;
+    int left, right;
+    SpanTables(span, grid_.tiles_x, &left, &right);
     uint32_t* q = quads + static_cast<size_t>(span) * kBins8;
     for (int v = 0; v < kBins8; ++v)
       q[v] = static_cast<uint32_t>(t[left + v]) | static_cast<uint32_t>(t[right + v]) << 8 |
@@ -242,9 +250,8 @@ void TileInterpolator8::ApplyRows(uint8_t* data, ptrdiff_t stride, int step,
       uint8_t* p = data + y * stride;
       for (size_t s = 0; s + 1 < span_x_.size(); ++s) {
         const int x0 = span_x_[s], x1 = span_x_[s + 1];
-        const int span = span_[x0] / kBins8;
-        const int left = std::max(span - 1, 0) * kBins8;
-        const int right = std::min(span, g.tiles_x - 1) * kBins8;
+        int left, right;
+        SpanTables(span_[x0] / kBins8, g.tiles_x, &left, &right);
         InterpolateSpanAvx512(p, x0, x1, top + left, top + right, bottom + left, bottom + right,
                               a_.data(), a1_.data(), 1.0f - sp.a, sp.a);
       }

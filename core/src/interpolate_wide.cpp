@@ -240,12 +240,11 @@ void TileInterpolatorWide::ApplyRows(uint8_t* data, ptrdiff_t stride, int step,
                                      int slot) {
   const float inv_th = 1.0f / static_cast<float>(grid_.tile_height);
   // Band by band (rows between the same two tile rows), every span.
-  for (int y = y_begin; y < y_end;) {
-    const int band = SplitAt(y, inv_th).first;
-    int y_stop = y + 1;
-    while (y_stop < y_end && SplitAt(y_stop, inv_th).first == band) ++y_stop;
-    ApplyBand(data, stride, step, format, luts, ranges, band, y, y_stop, 0, spans(), slot);
-    y = y_stop;
+  for (size_t b = 0; b + 1 < band_y_.size(); ++b) {
+    const int y = std::max(band_y_[b], y_begin), y_stop = std::min(band_y_[b + 1], y_end);
+    if (y < y_stop)
+      ApplyBand(data, stride, step, format, luts, ranges, SplitAt(band_y_[b], inv_th).first, y,
+                y_stop, 0, spans(), slot);
   }
 }
 
