@@ -72,7 +72,9 @@ void ThreadPool::RunShare(int slot) {
 
 void ThreadPool::Work(int slot) {
   std::unique_lock<std::mutex> lock(mutex_);
-  unsigned seen = generation_.load(std::memory_order_relaxed);
+  // The generation the pool was made with, not the one now: a worker that
+  // starts after the first ParallelFor was posted still takes part in it.
+  unsigned seen = 0;
   for (;;) {
     if (!stop_ && generation_.load(std::memory_order_relaxed) == seen) {
       lock.unlock();

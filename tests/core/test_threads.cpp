@@ -3,8 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
+#include <thread>
 #include <vector>
+
+#ifdef __linux__
+#include <pthread.h>
+#include <sched.h>
+#endif
 
 #include "histeq/equalizer.h"
 #include "histeq/histogram.h"
@@ -70,6 +77,42 @@ TEST(PartialHistograms, SumsTheSlotsUsedThisRoundOnly) {
     }
   }
 }
+
+#ifdef __linux__
+// What the worker saw while running an item: its allowed CPUs.
+struct WorkerView {
+  cpu_set_t allowed;
+  bool ran = false;
+};
+
+// Runs two items, each waiting for the other to start, so a worker takes
+// one; returns what it saw.
+WorkerView RunBothSlots(histeq::ThreadPool& pool) {
+  WorkerView view;
+  CPU_ZERO(&view.allowed);
+  std::atomic<int> started{0};
+  pool.ParallelFor(2, [&](int, int slot) {
+    ++started;
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (started.load() < 2 && std::chrono::steady_clock::now() < end) {
+    }
+    if (slot != 0) {
+      view.ran = sched_getaffinity(0, sizeof view.allowed, &view.allowed) == 0;
+    }
+  });
+  return view;
+}
+
+// A worker that starts running only after the first ParallelFor was posted
+// (threads start when the kernel gets to them) still takes part in it.
+TEST(ThreadPool, AWorkerStartingLateJoinsTheFirstRound) {
+  for (int round = 0; round < 50; ++round) {
+    histeq::ThreadPool pool(2);
+    WorkerView view = RunBothSlots(pool);  // at once, the worker maybe not yet running
+    ASSERT_TRUE(view.ran) << "round " << round;
+  }
+}
+#endif
 
 TEST(ThreadPool, ResolveZeroIsOnePerCore) {
   EXPECT_GE(histeq::ThreadPool::Resolve(0), 1);
