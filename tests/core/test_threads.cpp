@@ -103,6 +103,52 @@ WorkerView RunBothSlots(histeq::ThreadPool& pool) {
   return view;
 }
 
+void PinThisThread(int cpu) {
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(cpu, &one);
+  ASSERT_EQ(pthread_setaffinity_np(pthread_self(), sizeof one, &one), 0);
+}
+
+// A worker must not be woken onto the caller's CPU (some VMs do that, and it
+// then waits for the caller): the workers keep their CPUs but the caller's,
+// following the caller when it moves, and keep them all when there are too
+// few to leave one out.
+TEST(ThreadPool, WorkersKeepOffTheCallersCpu) {
+  cpu_set_t original;
+  CPU_ZERO(&original);
+  ASSERT_EQ(sched_getaffinity(0, sizeof original, &original), 0);
+  std::vector<int> cpus;
+  for (int c = 0; c < CPU_SETSIZE; ++c)
+    if (CPU_ISSET(c, &original)) cpus.push_back(c);
+  if (cpus.size() < 2) GTEST_SKIP() << "one CPU";
+  struct Restore {
+    cpu_set_t set;
+    ~Restore() { pthread_setaffinity_np(pthread_self(), sizeof set, &set); }
+  } restore{original};
+  {
+    histeq::ThreadPool pool(2);
+    for (int k = 0; k < 2; ++k) {
+      const int here = cpus[static_cast<size_t>(k)], other = cpus[static_cast<size_t>(1 - k)];
+      PinThisThread(here);
+      const WorkerView view = RunBothSlots(pool);
+      ASSERT_TRUE(view.ran) << "no worker took an item";
+      EXPECT_FALSE(CPU_ISSET(here, &view.allowed)) << "caller on CPU " << here;
+      EXPECT_TRUE(CPU_ISSET(other, &view.allowed)) << "caller on CPU " << here;
+      EXPECT_EQ(CPU_COUNT(&view.allowed), static_cast<int>(cpus.size()) - 1);
+    }
+  }
+  ASSERT_EQ(pthread_setaffinity_np(pthread_self(), sizeof original, &original), 0);
+  {
+    // More threads than CPUs: nowhere to leave one out for.
+    histeq::ThreadPool pool(static_cast<int>(cpus.size()) + 1);
+    PinThisThread(cpus[0]);
+    const WorkerView view = RunBothSlots(pool);
+    ASSERT_TRUE(view.ran) << "no worker took an item";
+    EXPECT_TRUE(CPU_EQUAL(&view.allowed, &original));
+  }
+}
+
 // A worker that starts running only after the first ParallelFor was posted
 // (threads start when the kernel gets to them) still takes part in it.
 TEST(ThreadPool, AWorkerStartingLateJoinsTheFirstRound) {

@@ -39,6 +39,7 @@ class ThreadPool {
  private:
   void Work(int slot);
   void RunShare(int slot);
+  void KeepWorkersOffCallersCpu();
 
   std::vector<std::thread> workers_;
   std::mutex mutex_;
@@ -48,6 +49,8 @@ class ThreadPool {
   std::atomic<unsigned> generation_{0};  // one more per ParallelFor (written locked)
   std::atomic<bool> finished_{true};     // every item of this generation returned
   bool stop_ = false;
+  std::vector<int> cpus_;  // the CPUs the workers started with
+  int caller_cpu_ = -1;    // the caller's CPU when the workers were last placed
 };
 
 // The slots a pool has (1 without one): scratch for ForEach's `slot`.
