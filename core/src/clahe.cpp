@@ -36,13 +36,15 @@ void Clahe::Setup(const SampleFormat& format, const TileGrid& grid, bool dense) 
   histogrammer_.Prepare(grid);
 }
 
-template <typename CountRows>
-void Clahe::CountPieces(uint32_t* frame_hist, CountRows count) {
-  const int pieces = Pieces(pool_, grid_.tiles_y);
+// count(slot, begin, end, share) counts items [begin, end) (rows of tiles
+// or tiles, as the caller has them), the frame's part into `share`.
+template <typename Count>
+void Clahe::CountPieces(int items, uint32_t* frame_hist, Count count) {
+  const int pieces = Pieces(pool_, items);
   if (pieces <= 1) {
     if (frame_hist)
       std::fill(frame_hist, frame_hist + format_.bins(), 0u);
-    count(0, 0, grid_.tiles_y, frame_hist);
+    count(0, 0, items, frame_hist);
     return;
   }
   // Each thread counts its pieces' share of the frame on its own; the shares
@@ -50,7 +52,7 @@ void Clahe::CountPieces(uint32_t* frame_hist, CountRows count) {
   partial_frame_hists_.Begin(Slots(pool_), format_.bins());
   ForEach(pool_, pieces, [&](int i, int slot) {
     int begin, end;
-    StripeRows(i, pieces, grid_.tiles_y, &begin, &end);
+    StripeRows(i, pieces, items, &begin, &end);
     count(slot, begin, end, frame_hist ? partial_frame_hists_.Get(slot) : nullptr);
   });
   if (frame_hist) partial_frame_hists_.Sum(pool_, frame_hist);
@@ -60,7 +62,9 @@ void Clahe::ComputeHistograms(const uint8_t* data, ptrdiff_t stride, int step,
                               const SampleFormat& format, const TileGrid& grid,
                               uint32_t* frame_hist) {
   Setup(format, grid, true);
-  CountPieces(frame_hist, [&](int, int begin, int end, uint32_t* share) {
+  // Pieces of rows of tiles: the histogrammer walks a band's rows once for
+  // all its tiles.
+  CountPieces(grid.tiles_y, frame_hist, [&](int, int begin, int end, uint32_t* share) {
     histogrammer_.Compute(data, stride, step, format, grid, hists_.data(), share, begin, end,
                           ranges_.data());
   });
@@ -82,20 +86,22 @@ void Clahe::ComputeLuts(const uint8_t* data, ptrdiff_t stride, int step,
     if (h.size() != static_cast<size_t>(bins)) h.assign(static_cast<size_t>(bins), 0);
 
   // Each tile: counted into the thread's scratch histogram, its table filled
-  // for its own values, the scratch cleared where it was used.
-  CountPieces(frame_hist, [&](int slot, int begin, int end, uint32_t* share) {
+  // for its own values, the scratch cleared where it was used. Pieces of
+  // tiles, not of rows of tiles: a row of tiles is an eighth of the frame on
+  // the default grid, too coarse for threads to end together, and all of it
+  // on a grid one tile high.
+  CountPieces(grid.tiles(), frame_hist, [&](int slot, int begin, int end, uint32_t* share) {
     uint32_t* hist = scratch_[static_cast<size_t>(slot)].data();
-    for (int ty = begin; ty < end; ++ty) {
-      for (int tx = 0; tx < grid.tiles_x; ++tx) {
-        const size_t t = static_cast<size_t>(ty) * grid.tiles_x + tx;
-        const ValueRange r = histogrammer_.AccumulateTile(data, stride, step, format, tx, ty,
-                                                          hist, share);
-        ranges_[t] = r;
-        spreads_[t] = ClipSpread::Make(limit, ClippedCounts(hist, r.lo, r.hi + 1, limit), bins);
-        kept_[t] = BuildCdfLutSpan(hist, r.lo, r.hi + 1, 0, spreads_[t], pixels, bins,
-                                   &luts16_[t * static_cast<size_t>(bins)]);
-        std::fill(hist + r.lo, hist + r.hi + 1, 0u);
-      }
+    for (int t = begin; t < end; ++t) {
+      const ValueRange r = histogrammer_.AccumulateTile(data, stride, step, format,
+                                                        t % grid.tiles_x, t / grid.tiles_x,
+                                                        hist, share);
+      const size_t at = static_cast<size_t>(t);
+      ranges_[at] = r;
+      spreads_[at] = ClipSpread::Make(limit, ClippedCounts(hist, r.lo, r.hi + 1, limit), bins);
+      kept_[at] = BuildCdfLutSpan(hist, r.lo, r.hi + 1, 0, spreads_[at], pixels, bins,
+                                  &luts16_[at * static_cast<size_t>(bins)]);
+      std::fill(hist + r.lo, hist + r.hi + 1, 0u);
     }
   });
 
@@ -162,11 +168,14 @@ void Clahe::Interpolate(uint8_t* data, ptrdiff_t stride, int step) {
   const int slots = Slots(pool_);
   if (format_.depth > 8) {
     // Pieces of whole regions: a region cut between two pieces would have
-    // its tables packed twice.
+    // its tables packed twice. Regions are done one after the other anyway,
+    // so smaller pieces cost nothing more: about four times the usual number,
+    // as regions differ in size (the frame's edges have half-tile ones) and
+    // the thread taking the last large one would finish last.
     TileInterpolatorWide& w = interpolator_wide_;
     w.Prepare(grid_, format_.bins(), slots);
     const int bands = w.bands(), spans = w.spans();
-    const int wanted = Pieces(pool_, bands * spans);
+    const int wanted = 4 * Pieces(pool_, bands * spans);
     const int groups = std::min(spans, std::max(1, (wanted + bands - 1) / bands));
     ForEach(pool_, bands * groups, [&](int i, int slot) {
       int s0, s1;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #ifdef __linux__
@@ -194,19 +195,25 @@ std::vector<uint16_t> Equalize(const ref::Codes& c, const histeq::Params& p, his
 TEST(Threads, SameBytesForAnyThreadCount) {
   for (int depth : {8, 12, 16}) {
     const ref::Codes c = ref::Deepen(testimg::MakeScene(641, 359, 3), depth, 2);
+    // Grids one tile high or wide: pieces of tiles, not only of tile rows.
+    const std::pair<int, int> grids[] = {{7, 5}, {9, 1}, {1, 3}};
     for (auto mode : {histeq::Mode::kGlobal, histeq::Mode::kAdaptive}) {
-      for (int smoothing : {0, 5}) {
-        histeq::Params p;
-        p.mode = mode;
-        p.smoothing = smoothing;
-        p.tiles_x = 7;
-        p.tiles_y = 5;
-        const std::vector<uint16_t> single = Equalize(c, p, nullptr);
-        for (int threads : {1, 2, 3, 4, 7}) {
-          histeq::ThreadPool pool(threads);
-          EXPECT_EQ(Equalize(c, p, &pool), single)
-              << "depth " << depth << " mode " << static_cast<int>(mode) << " smoothing "
-              << smoothing << " threads " << threads;
+      for (const auto& grid : grids) {
+        if (mode == histeq::Mode::kGlobal && grid != grids[0]) continue;
+        for (int smoothing : {0, 5}) {
+          histeq::Params p;
+          p.mode = mode;
+          p.smoothing = smoothing;
+          p.tiles_x = grid.first;
+          p.tiles_y = grid.second;
+          const std::vector<uint16_t> single = Equalize(c, p, nullptr);
+          for (int threads : {1, 2, 3, 4, 7}) {
+            histeq::ThreadPool pool(threads);
+            EXPECT_EQ(Equalize(c, p, &pool), single)
+                << "depth " << depth << " mode " << static_cast<int>(mode) << " grid "
+                << grid.first << "x" << grid.second << " smoothing " << smoothing
+                << " threads " << threads;
+          }
         }
       }
     }

@@ -70,11 +70,11 @@ class Clahe {
 
  private:
   void Setup(const SampleFormat& format, const TileGrid& grid, bool dense);
-  // Counts pieces of tile rows, count(slot, first row, end row, share),
-  // each thread's share of the frame into its own histogram, and adds those
-  // up into `frame_hist` (when given).
-  template <typename CountRows>
-  void CountPieces(uint32_t* frame_hist, CountRows count);
+  // Counts `items` (rows of tiles, or tiles) in pieces, count(slot, begin,
+  // end, share), each thread's share of the frame into its own histogram, and
+  // adds those up into `frame_hist` (when given).
+  template <typename Count>
+  void CountPieces(int items, uint32_t* frame_hist, Count count);
 
   template <typename T>
   void BuildLutsT(std::vector<T>& luts, const double* distributions, double clip_limit,
