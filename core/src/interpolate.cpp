@@ -113,6 +113,8 @@ HISTEQ_TARGET_AVX512 void InterpolateSpanAvx512(uint8_t* p, int x0, int x1, cons
   const __m512i spread[4] = {k16, _mm512_add_epi32(k16, _mm512_set1_epi32(16)),
                              _mm512_add_epi32(k16, _mm512_set1_epi32(32)),
                              _mm512_add_epi32(k16, _mm512_set1_epi32(48))};
+  // After packing, dword lanes come out in the order 0 4 8 12 1 5 9 13 ...
+  const __m512i unpack = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
   for (int x = x0; x < x1; x += 64) {
     const int n = x1 - x < 64 ? x1 - x : 64;
     const __mmask64 m = n == 64 ? ~0ull : (1ull << n) - 1;
@@ -120,7 +122,8 @@ HISTEQ_TARGET_AVX512 void InterpolateSpanAvx512(uint8_t* p, int x0, int x1, cons
     const __mmask64 high = _mm512_movepi8_mask(v);
     const __m512i tl = LookUp(ttl, v, high), tr = LookUp(ttr, v, high);
     const __m512i bl = LookUp(tbl, v, high), br = LookUp(tbr, v, high);
-    for (int g = 0; g < 4 && 16 * g < n; ++g) {
+    __m512i r[4];
+    for (int g = 0; g < 4; ++g) {
       const __mmask16 gm = static_cast<__mmask16>(m >> (16 * g));
       const __m512 ftl = Widen(tl, spread[g]), ftr = Widen(tr, spread[g]);
       const __m512 fbl = Widen(bl, spread[g]), fbr = Widen(br, spread[g]);
@@ -129,11 +132,14 @@ HISTEQ_TARGET_AVX512 void InterpolateSpanAvx512(uint8_t* p, int x0, int x1, cons
       const __m512 top = _mm512_add_ps(_mm512_mul_ps(ftl, va1), _mm512_mul_ps(ftr, va));
       const __m512 bottom = _mm512_add_ps(_mm512_mul_ps(fbl, va1), _mm512_mul_ps(fbr, va));
       const __m512 res = _mm512_add_ps(_mm512_mul_ps(top, vb1), _mm512_mul_ps(bottom, vb));
-      // Round half to even; the blend of values 0..255 stays in 0..255.
-      const __m128i out = _mm512_cvtusepi32_epi8(_mm512_cvtps_epi32(res));
-      // A masked 512-bit store (no AVX-512VL needed): 16 bytes at most.
-      _mm512_mask_storeu_epi8(p + x + 16 * g, gm, _mm512_castsi128_si512(out));
+      r[g] = _mm512_cvtps_epi32(res);  // round half to even
     }
+    // The blend of values 0..255 stays in 0..255: pack the 64 results into
+    // one register and store them at once (four partial stores would make
+    // the next block's load wait for them).
+    const __m512i words01 = _mm512_packus_epi32(r[0], r[1]), words23 = _mm512_packus_epi32(r[2], r[3]);
+    const __m512i out = _mm512_permutexvar_epi32(unpack, _mm512_packus_epi16(words01, words23));
+    _mm512_mask_storeu_epi8(p + x, m, out);
   }
 }
 #endif
