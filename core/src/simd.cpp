@@ -15,8 +15,12 @@ SimdLevel DetectedSimd() {
     __builtin_cpu_init();
     // libgcc checks that the OS saves the vector state (XCR0) too.
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-        __builtin_cpu_supports("avx512vbmi"))
+        __builtin_cpu_supports("avx512vbmi")) {
+      if (__builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("gfni") &&
+          __builtin_cpu_supports("avx512bitalg") && __builtin_cpu_supports("popcnt"))
+        return SimdLevel::kAvx512Vbmi2;
       return SimdLevel::kAvx512Vbmi;
+    }
     if (__builtin_cpu_supports("avx2")) return SimdLevel::kAvx2;
     if (__builtin_cpu_supports("sse2")) return SimdLevel::kSse2;
     return SimdLevel::kScalar;

@@ -20,6 +20,9 @@
 #define HISTEQ_TARGET_AVX2 __attribute__((target("avx2")))
 // SimdLevel::kAvx512Vbmi: F, BW and VBMI together.
 #define HISTEQ_TARGET_AVX512 __attribute__((target("avx512f,avx512bw,avx512vbmi")))
+// SimdLevel::kAvx512Vbmi2: those and VBMI2, GFNI, BITALG (and POPCNT).
+#define HISTEQ_TARGET_AVX512_VBMI2 \
+  __attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,gfni,avx512bitalg,popcnt")))
 #endif
 
 #endif  // HISTEQ_SRC_X86_H_

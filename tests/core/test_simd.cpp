@@ -1,10 +1,8 @@
 // Every vector path against the scalar one, byte for byte: odd widths,
 // unaligned pointers, padded rows, and planes that end exactly at a page
 // boundary with an unreadable page after it (an over-read crashes). The
-// histogram's pair-counting path against the plain one.
+// 8-bit histogram's paths are in test_histogram.cpp.
 #include <gtest/gtest.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
@@ -13,60 +11,23 @@
 
 #include "histeq/apply.h"
 #include "histeq/clahe.h"
-#include "histeq/histogram.h"
-#include "histeq/threads.h"
 #include "histeq/rgb.h"
 #include "histeq/simd.h"
 #include "images.h"
+#include "guarded_buffer.h"
+#include "simd_levels.h"
 
 namespace {
 
 using histeq::SimdLevel;
 
-std::vector<SimdLevel> Levels() {
-  std::vector<SimdLevel> levels;
-  for (SimdLevel l :
-       {SimdLevel::kScalar, SimdLevel::kSse2, SimdLevel::kAvx2, SimdLevel::kAvx512Vbmi})
-    if (l <= histeq::DetectedSimd()) levels.push_back(l);
-  return levels;
-}
+using testsimd::Levels;
+using testsimd::SimdCap;
 
-// Restores the cap when a test ends.
-struct SimdCap {
-  explicit SimdCap(SimdLevel l) { histeq::SetMaxSimd(l); }
-  ~SimdCap() { histeq::SetMaxSimd(SimdLevel::kBest); }
-};
-
-// `size` bytes whose last one is the last readable byte before a
-// PROT_NONE page.
-class GuardedBuffer {
- public:
-  explicit GuardedBuffer(size_t size) {
-    const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-    const size_t pages = (size + page - 1) / page;
-    map_size_ = (pages + 1) * page;
-    void* m = mmap(nullptr, map_size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED) std::abort();
-    base_ = static_cast<uint8_t*>(m);
-    mprotect(base_ + pages * page, page, PROT_NONE);
-    data_ = base_ + pages * page - size;
-  }
-  ~GuardedBuffer() { munmap(base_, map_size_); }
-  uint8_t* data() { return data_; }
-
- private:
-  uint8_t* base_ = nullptr;
-  uint8_t* data_ = nullptr;
-  size_t map_size_ = 0;
-};
+using testmem::GuardedBuffer;
 
 TEST(Simd, ReportsLevels) {
-  const SimdLevel d = histeq::DetectedSimd();
-  std::printf("SIMD levels on this machine: up to %s\n",
-              d == SimdLevel::kAvx512Vbmi ? "AVX-512 VBMI"
-              : d == SimdLevel::kAvx2     ? "AVX2"
-              : d == SimdLevel::kSse2     ? "SSE2"
-                                          : "scalar");
+  std::printf("SIMD levels on this machine: up to %s\n", testsimd::Name(histeq::DetectedSimd()));
   EXPECT_GE(Levels().size(), 1u);
 }
 
@@ -210,69 +171,6 @@ TEST(Simd, RgbPacked4EveryPathSameBytes) {
         expected = got;
       else
         ASSERT_EQ(got, expected) << "level " << static_cast<int>(level) << " width " << width;
-    }
-  }
-}
-
-TEST(Histogram, PairCountingEqualsPlainCounting) {
-  // Around the size from which whole planes are counted in pairs, odd
-  // widths and padded rows, natural and noisy content.
-  for (auto size : {std::make_pair(512, 511), std::make_pair(512, 512), std::make_pair(1021, 257),
-                    std::make_pair(8, 40000), std::make_pair(9, 30000), std::make_pair(15, 20000),
-                    std::make_pair(16, 20000), std::make_pair(17, 20001), std::make_pair(31, 9000),
-                    std::make_pair(1920, 1080)}) {
-    for (int kind = 0; kind < 4; ++kind) {
-      // A scene, noise, a flat frame, and bars: long runs of equal samples
-      // that change value mid-word, mid-row and across rows.
-      testimg::Image img = kind == 0   ? testimg::MakeScene(size.first, size.second, 2)
-                           : kind == 1 ? testimg::MakeNoise(size.first, size.second, 2)
-                                       : testimg::MakeFlat(size.first, size.second, 7);
-      if (kind == 3)
-        for (size_t i = 0; i < img.pixels.size(); ++i)
-          img.pixels[i] = static_cast<uint8_t>((i / 53) % 5 * 40 + (i % 997 == 0));
-      testimg::PaddedPlane plane(img, 1, 3);
-      uint32_t fast[256], plain[256] = {};
-      histeq::Histogram8(plane.data(), plane.stride(), img.width, img.height, 1, fast);
-      histeq::AccumulateHistogram8(plane.data(), plane.stride(), img.width, img.height, 1, plain);
-      for (int v = 0; v < 256; ++v)
-        ASSERT_EQ(fast[v], plain[v]) << size.first << "x" << size.second << " kind " << kind
-                                     << " value " << v;
-    }
-  }
-}
-
-TEST(Histogram, CounterTakesPiecesInAnyOrder) {
-  // A plane cut into stripes of rows, the stripes counted in a scrambled
-  // order by two counters (two threads' worth), added up: the plain counts,
-  // with and without the pair table, planar and with a pixel step.
-  for (auto size : {std::make_pair(1920, 1080), std::make_pair(1021, 700), std::make_pair(17, 40001),
-                    std::make_pair(15, 30000), std::make_pair(640, 360)}) {
-    for (int kind = 0; kind < 3; ++kind) {
-      testimg::Image img = kind == 0   ? testimg::MakeScene(size.first, size.second, 3)
-                           : kind == 1 ? testimg::MakeNoise(size.first, size.second, 3)
-                                       : testimg::MakeFlat(size.first, size.second, 200);
-      for (int step : {1, 2}) {
-        testimg::PaddedPlane plane(img, step, 5);
-        uint32_t plain[256] = {};
-        histeq::AccumulateHistogram8(plane.data(), plane.stride(), img.width, img.height, step,
-                                     plain);
-        const int pieces = 13;
-        const uint64_t samples = static_cast<uint64_t>(img.width) * img.height;
-        histeq::HistogramCounter8 counters[2];
-        for (auto& c : counters) c.Start(samples / 2, img.width, step);
-        for (int k = 0; k < pieces; ++k) {
-          const int i = (k * 5) % pieces;  // 0 5 10 2 7 12 ...
-          int y0, y1;
-          histeq::StripeRows(i, pieces, img.height, &y0, &y1);
-          counters[k % 3 == 0].Add(plane.data() + y0 * plane.stride(), plane.stride(), img.width,
-                                   y1 - y0, step);
-        }
-        uint32_t got[256] = {};
-        for (auto& c : counters) c.Finish(got);
-        for (int v = 0; v < 256; ++v)
-          ASSERT_EQ(got[v], plain[v]) << size.first << "x" << size.second << " kind " << kind
-                                      << " step " << step << " value " << v;
-      }
     }
   }
 }

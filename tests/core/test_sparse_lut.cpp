@@ -15,23 +15,14 @@
 #include "histeq/simd.h"
 #include "histeq/sparse_lut.h"
 #include "images.h"
+#include "simd_levels.h"
 
 namespace {
 
 using histeq::SimdLevel;
 
-std::vector<SimdLevel> Levels() {
-  std::vector<SimdLevel> levels;
-  for (SimdLevel l :
-       {SimdLevel::kScalar, SimdLevel::kSse2, SimdLevel::kAvx2, SimdLevel::kAvx512Vbmi})
-    if (l <= histeq::DetectedSimd()) levels.push_back(l);
-  return levels;
-}
-
-struct SimdCap {
-  explicit SimdCap(SimdLevel l) { histeq::SetMaxSimd(l); }
-  ~SimdCap() { histeq::SetMaxSimd(SimdLevel::kBest); }
-};
+using testsimd::Levels;
+using testsimd::SimdCap;
 
 // A histogram of `pixels` counts over bins [lo, hi] of `bins`, shaped by
 // `kind`: 0 uniform noise, 1 one bin, 2 two bins, 3 a few tall spikes over

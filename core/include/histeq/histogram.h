@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "histeq/sample.h"
@@ -19,6 +20,8 @@
 namespace histeq {
 
 constexpr int kBins8 = 256;
+
+class BinnedCounter8;  // the AVX-512 VBMI2 counter (src/binned_count.h)
 
 // Adds the count of every sample value of the plane to `hist` (it is not
 // cleared first, so stripes or tiles can be accumulated into one histogram).
@@ -30,10 +33,17 @@ void Histogram8(const uint8_t* data, ptrdiff_t stride, int width, int height,
                 int pixel_step, uint32_t hist[kBins8]);
 
 // Counts an 8-bit plane piece by piece (stripes of rows, in any order) into
-// one histogram. With many samples, neighbouring samples are counted in
-// pairs through a 65536-entry table folded into bins once, in Finish.
+// one histogram. On CPUs with AVX-512 VBMI2, GFNI and BITALG the samples are
+// sorted and added up as bits, 64 at a time (BinnedCounter8); elsewhere,
+// with many samples, neighbouring samples are counted in pairs through a
+// 65536-entry table folded into bins once, in Finish.
 class HistogramCounter8 {
  public:
+  HistogramCounter8();
+  ~HistogramCounter8();
+  HistogramCounter8(HistogramCounter8&&) noexcept;
+  HistogramCounter8& operator=(HistogramCounter8&&) noexcept;
+
   // Starts a count of about `samples` samples in all, in rows of `width`
   // samples `pixel_step` bytes apart (the pair table pays off from a few
   // hundred thousand planar samples on).
@@ -49,6 +59,8 @@ class HistogramCounter8 {
   uint32_t hist_[kBins8];
   uint32_t run_value_ = 0, run_ = 0;  // a run of equal samples not yet added
   bool pairs_on_ = false;
+  std::unique_ptr<BinnedCounter8> binned_;  // made when first used
+  bool binned_on_ = false;
 };
 
 // Histograms counted piece by piece on several threads: one per slot (see

@@ -9,7 +9,10 @@ enum class SimdLevel {
   kSse2 = 1,    // x86-64 baseline
   kAvx2 = 2,
   kAvx512Vbmi = 3,  // AVX-512 F/BW/VBMI: 64-byte table lookups (vpermi2b)
-  kBest = kAvx512Vbmi,
+  // ... and VBMI2, GFNI and BITALG (Ice Lake, Zen 4 and later): byte
+  // compression (vpcompressb) and bit counts for the 8-bit histogram
+  kAvx512Vbmi2 = 4,
+  kBest = kAvx512Vbmi2,
 };
 
 // The best level this CPU supports (and this build can use).
