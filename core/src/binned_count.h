@@ -50,6 +50,10 @@ class BinnedCounter8 {
   // What a buffer can hold: 63 samples left from the last count, fewer than
   // kDrain + kSegment sorted since, and the 64 bytes a vector store writes.
   static constexpr int kCapacity = kDrain + kSegment + 128;
+  // Rows up to this long (a tile's) are fetched this many rows ahead: each
+  // starts a page of its own, where the hardware prefetcher starts over.
+  static constexpr int kFetchAheadRows = 4;
+  static constexpr int64_t kFetchAheadMaxBytes = 2048;
 
   void Sort(const uint8_t* p, int bytes, int pixel_step);
   // Counts the whole blocks of 64 in every buffer; keeps the rest.
