@@ -22,17 +22,65 @@ double SmoothingWeight(int frames) {
   return frames > 0 ? 1.0 - std::exp(-1.0 / frames) : 1.0;
 }
 
-double HistogramDistance(const uint32_t* a, uint64_t a_total, const double* b,
-                         int bins) {
-  if (a_total == 0) return 0.0;
-  const double scale = 1.0 / static_cast<double>(a_total);
-  double ca = 0.0, cb = 0.0, worst = 0.0;
-  for (int v = 0; v < bins; ++v) {
-    ca += a[v] * scale;
-    cb += b[v];
-    worst = std::max(worst, std::fabs(ca - cb));
+namespace {
+
+// Bins [begin, end) of the distance: the sums of both distributions there,
+// and the largest and smallest difference of their running sums, both
+// started at 0 at `begin`.
+struct DistancePart {
+  double a = 0.0, b = 0.0;
+  double high = 0.0, low = 0.0;
+};
+
+DistancePart DistanceOver(const uint32_t* a, double scale, const double* b, int begin, int end) {
+  DistancePart p;
+  for (int v = begin; v < end; ++v) {
+    p.a += a[v] * scale;
+    p.b += b[v];
+    const double d = p.a - p.b;
+    p.high = std::max(p.high, d);
+    p.low = std::min(p.low, d);
+  }
+  return p;
+}
+
+// The largest |running difference| over the parts in order: in a part it is
+// the offset carried in plus the part's own, extreme at its high or low.
+double CombineDistance(const DistancePart* parts, int count) {
+  double a = 0.0, b = 0.0, worst = 0.0;
+  for (int i = 0; i < count; ++i) {
+    const double offset = a - b;
+    worst = std::max(worst, std::max(std::fabs(offset + parts[i].high),
+                                      std::fabs(offset + parts[i].low)));
+    a += parts[i].a;
+    b += parts[i].b;
   }
   return worst;
+}
+
+constexpr int kMaxBlocks = 65536 / kDistanceBlock;
+int DistanceBlocks(int bins) { return (bins + kDistanceBlock - 1) / kDistanceBlock; }
+
+// Runs fn(begin, end) over the blocks of `bins`, split over the pool.
+template <typename Fn>
+void ForBlocks(ThreadPool* pool, int bins, Fn fn) {
+  const int blocks = DistanceBlocks(bins);
+  ForEach(pool, blocks, [&](int k) {
+    fn(k, k * kDistanceBlock, std::min((k + 1) * kDistanceBlock, bins));
+  });
+}
+
+}  // namespace
+
+double HistogramDistance(const uint32_t* a, uint64_t a_total, const double* b, int bins,
+                         ThreadPool* pool) {
+  if (a_total == 0) return 0.0;
+  const double scale = 1.0 / static_cast<double>(a_total);
+  DistancePart parts[kMaxBlocks];
+  ForBlocks(pool, bins, [&](int k, int begin, int end) {
+    parts[k] = DistanceOver(a, scale, b, begin, end);
+  });
+  return CombineDistance(parts, DistanceBlocks(bins));
 }
 
 SmoothingStep HistogramSmoother::Update(const uint32_t* frame_hist, uint64_t frame_pixels,
@@ -47,7 +95,16 @@ SmoothingStep HistogramSmoother::Update(const uint32_t* frame_hist, uint64_t fra
   const bool same_shape = valid_ && regions == region_count_ && bins == bins_ &&
                           (regions_valid_ || !track_regions);
   if (same_shape) {
-    step.distance = HistogramDistance(frame_hist, frame_pixels, frame_.data(), bins);
+    // The distance and, in the same pass, the frame's average moved on by
+    // this frame; a scene cut found afterwards overwrites it instead.
+    const double w_new = SmoothingWeight(frames);
+    const double scale = frame_pixels > 0 ? 1.0 / static_cast<double>(frame_pixels) : 0.0;
+    DistancePart parts[kMaxBlocks];
+    ForBlocks(pool_, bins, [&](int k, int begin, int end) {
+      parts[k] = DistanceOver(frame_hist, scale, frame_.data(), begin, end);
+      Blend(frame_.data() + begin, frame_hist + begin, end - begin, frame_pixels, w_new);
+    });
+    step.distance = frame_pixels > 0 ? CombineDistance(parts, DistanceBlocks(bins)) : 0.0;
     // 1 disables cuts outright: rounding can put disjoint histograms a hair
     // above a distance of 1.
     step.scene_cut = scene_threshold < 1.0 && step.distance > scene_threshold;
@@ -58,14 +115,20 @@ SmoothingStep HistogramSmoother::Update(const uint32_t* frame_hist, uint64_t fra
   valid_ = true;
   region_count_ = regions;
   bins_ = bins;
-  frame_.resize(static_cast<size_t>(bins));
-  Blend(frame_.data(), frame_hist, bins, frame_pixels, w);
+  if (!same_shape || step.scene_cut) {
+    frame_.resize(static_cast<size_t>(bins));
+    ForBlocks(pool_, bins, [&](int, int begin, int end) {
+      Blend(frame_.data() + begin, frame_hist + begin, end - begin, frame_pixels, 1.0);
+    });
+  }
   regions_valid_ = track_regions;
   if (!track_regions) return step;
   regions_.resize(static_cast<size_t>(regions) * bins);
-  for (int r = 0; r < regions; ++r)
+  // Each region on its own: the same doubles whatever thread blends it.
+  ForEach(pool_, regions, [&](int r) {
     Blend(&regions_[static_cast<size_t>(r) * bins], region_hists + static_cast<size_t>(r) * bins,
           bins, region_pixels, w);
+  });
   return step;
 }
 

@@ -10,6 +10,7 @@
 #include "histeq/equalizer.h"
 #include "histeq/lut.h"
 #include "histeq/temporal.h"
+#include "histeq/threads.h"
 #include "images.h"
 #include "reference.h"
 
@@ -69,6 +70,45 @@ TEST(Temporal, DistanceIsLargestCdfGap) {
   b[10] = 1.0;
   b[200] = 0.0;
   EXPECT_NEAR(histeq::HistogramDistance(a.data(), 100, b.data()), 0.2, 1e-12);
+}
+
+TEST(Temporal, DeepDistanceSameOnAnyThreadsAndByDefinition) {
+  // 65536 bins, summed in blocks that threads may share: the same double on
+  // 1, 2 and 3 threads, and the largest CDF gap as summed straight through
+  // in long double, whether the gap peaks inside a block or at its edge.
+  histeq::ThreadPool two(2), three(3);
+  std::mt19937 rng(11);
+  constexpr int kBins = 65536;
+  for (int kind = 0; kind < 5; ++kind) {
+    std::vector<uint32_t> a(kBins, 0);
+    std::vector<double> b(kBins, 0.0);
+    uint64_t total = 0;
+    for (int v = 0; v < kBins; ++v) {
+      // 0 noise against a shifted copy, 1 disjoint halves, 2 one spike
+      // each, 3 gap peaking at a block edge (4096), 4 empty a-side block.
+      const bool on = kind == 1 ? v < kBins / 2 : kind == 4 ? (v / 4096) % 2 == 0 : true;
+      a[v] = kind == 2 ? (v == 30000) * 1000u : on ? static_cast<uint32_t>(rng() % 50) : 0u;
+      if (kind == 3) a[v] = v < 4096 ? 10u : 1u;
+      total += a[v];
+    }
+    double b_sum = 0.0;
+    for (int v = 0; v < kBins; ++v) {
+      const int src = kind == 0 ? (v + 700) % kBins : kind == 1 ? kBins - 1 - v : v;
+      b[v] = kind == 2 ? (v == 41000) : kind == 3 ? 1.0 : static_cast<double>(a[src]) + 0.5;
+      b_sum += b[v];
+    }
+    for (auto& x : b) x /= b_sum;
+    long double ca = 0, cb = 0, want = 0;
+    for (int v = 0; v < kBins; ++v) {
+      ca += static_cast<long double>(a[v]) / total;
+      cb += b[v];
+      want = std::max(want, std::fabs(ca - cb));
+    }
+    const double one = histeq::HistogramDistance(a.data(), total, b.data(), kBins);
+    EXPECT_NEAR(one, static_cast<double>(want), 1e-12) << "kind " << kind;
+    EXPECT_EQ(histeq::HistogramDistance(a.data(), total, b.data(), kBins, &two), one) << kind;
+    EXPECT_EQ(histeq::HistogramDistance(a.data(), total, b.data(), kBins, &three), one) << kind;
+  }
 }
 
 TEST(Temporal, SmoothingZeroIsExactEveryFrame) {

@@ -82,6 +82,7 @@ class Equalizer {
   void SetThreadPool(ThreadPool* pool) {
     pool_ = pool;
     clahe_.SetThreadPool(pool);
+    smoother_.SetThreadPool(pool);
   }
 
  private:

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "histeq/histogram.h"
+#include "histeq/threads.h"
 
 namespace histeq {
 
@@ -18,9 +19,12 @@ double SmoothingWeight(int frames);
 // difference between their cumulative distributions, each normalised to 1.
 // 0 for the same distribution, 1 for distributions with no overlap; a
 // uniform brightness shift of d levels on a smooth histogram gives roughly
-// the share of samples within d levels of any one grey level.
+// the share of samples within d levels of any one grey level. Summed in
+// blocks of kDistanceBlock bins, so that the blocks can be split over threads
+// and give the same double whatever the threads. At most 65536 bins.
+constexpr int kDistanceBlock = 4096;
 double HistogramDistance(const uint32_t* a, uint64_t a_total, const double* b,
-                         int bins = kBins8);
+                         int bins = kBins8, ThreadPool* pool = nullptr);
 
 // What HistogramSmoother::Update decided for a frame.
 struct SmoothingStep {
@@ -39,6 +43,9 @@ struct SmoothingStep {
 class HistogramSmoother {
  public:
   void Reset() { valid_ = false; }
+  // Splits the per-bin work over the pool's threads (none: the calling
+  // thread only); the result is the same whatever the threads.
+  void SetThreadPool(ThreadPool* pool) { pool_ = pool; }
   // Histograms have `bins` counts each (kBins8, or 2^depth for deeper video).
   SmoothingStep Update(const uint32_t* frame_hist, uint64_t frame_pixels,
                        const uint32_t* region_hists, int regions,
@@ -55,6 +62,7 @@ class HistogramSmoother {
   int bins_ = 0;
   std::vector<double> frame_;
   std::vector<double> regions_;
+  ThreadPool* pool_ = nullptr;
 };
 
 }  // namespace histeq
