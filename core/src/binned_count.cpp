@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "histeq/simd.h"
+#include "prefetch.h"
 #include "x86.h"
 
 namespace histeq {
@@ -61,16 +62,9 @@ void BinnedCounter8::Add(const uint8_t* data, ptrdiff_t stride, int width, int h
                          int pixel_step) {
   if (width <= 0 || height <= 0) return;
   const int64_t row_bytes = static_cast<int64_t>(width - 1) * pixel_step + 1;
-  // Short rows (a tile's) start a new page each, where the hardware
-  // prefetcher starts over: fetch them a few rows ahead.
-  const bool fetch_ahead = row_bytes <= kFetchAheadMaxBytes;
   for (int y = 0; y < height; ++y) {
     const uint8_t* row = data + y * stride;
-    if (fetch_ahead && y + kFetchAheadRows < height) {
-      const uintptr_t ahead = reinterpret_cast<uintptr_t>(row + kFetchAheadRows * stride);
-      for (uintptr_t line = ahead & ~uintptr_t{63}; line < ahead + row_bytes; line += 64)
-        __builtin_prefetch(reinterpret_cast<const void*>(line));
-    }
+    FetchRowAhead(row, stride, y, height, row_bytes);
     for (int64_t x = 0; x < row_bytes; x += kSegment) {
       const int bytes = static_cast<int>(row_bytes - x < kSegment ? row_bytes - x : kSegment);
       Sort(row + x, bytes, pixel_step);

@@ -50,10 +50,6 @@ class BinnedCounter8 {
   // What a buffer can hold: 63 samples left from the last count, fewer than
   // kDrain + kSegment sorted since, and the 64 bytes a vector store writes.
   static constexpr int kCapacity = kDrain + kSegment + 128;
-  // Rows up to this long (a tile's) are fetched this many rows ahead: each
-  // starts a page of its own, where the hardware prefetcher starts over.
-  static constexpr int kFetchAheadRows = 4;
-  static constexpr int64_t kFetchAheadMaxBytes = 1024;
   // Within a row, bytes are fetched this far ahead of the sorting.
   static constexpr int kStreamAhead = 2048;
 

@@ -179,8 +179,8 @@ void Clahe::Interpolate(uint8_t* data, ptrdiff_t stride, int step) {
     const int groups = std::min(spans, std::max(1, (wanted + bands - 1) / bands));
     ForEach(pool_, bands * groups, [&](int i, int slot) {
       int s0, s1;
-      StripeRows(i % groups, groups, spans, &s0, &s1);
-      w.ApplyRegions(data, stride, step, format_, luts16_.data(), ranges_.data(), i / groups, s0,
+      StripeRows(i / bands, groups, spans, &s0, &s1);
+      w.ApplyRegions(data, stride, step, format_, luts16_.data(), ranges_.data(), i % bands, s0,
                      s1, slot);
     });
     return;

@@ -6,6 +6,7 @@
 
 #include "binned_count.h"
 #include "histeq/simd.h"
+#include "prefetch.h"
 #include "x86.h"
 
 namespace histeq {
@@ -51,6 +52,7 @@ HISTEQ_TARGET_AVX2 int CountWordsAvx2(const uint8_t* data, ptrdiff_t stride, int
   __m256i lo = _mm256_set1_epi16(-1), hi = _mm256_setzero_si256();
   for (int y = 0; y < height; ++y) {
     const uint8_t* p = data + y * stride;
+    FetchRowAhead(p, stride, y, height, 2 * static_cast<int64_t>(width));
     for (int x = 0; x < vector_width; x += 16) {
       const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 2 * x));
       lo = _mm256_min_epu16(lo, w);

@@ -7,6 +7,7 @@
 
 #include "histeq/interpolate.h"
 #include "histeq/simd.h"
+#include "prefetch.h"
 #include "round.h"
 #include "splits.h"
 #include "x86.h"
@@ -293,6 +294,8 @@ void TileInterpolatorWide::ApplyBand(uint8_t* data, ptrdiff_t stride, int step,
       uint8_t* row = data + yy * stride;
       int x0 = span_x_[s];
       const int x1 = span_x_[s + 1];
+      FetchRowAhead(row + static_cast<ptrdiff_t>(x0) * step, stride, yy - y, y_stop - y,
+                    static_cast<int64_t>(x1 - x0) * step, true);
 #ifdef HISTEQ_X86
       if (avx512)
         x0 = InterpolateQuadsAvx512(row, x0, x1, quads, a_.data(), a1_.data(), b1, b);
