@@ -1,5 +1,6 @@
 #include "histeq/threads.h"
 
+#include <algorithm>
 #include <chrono>
 
 #ifdef __linux__
@@ -9,6 +10,18 @@
 
 namespace histeq {
 namespace {
+
+// The fields of ThreadPool::round_: generation, items, next item.
+constexpr int kItemBits = 20;
+constexpr uint64_t kItemMask = (uint64_t{1} << kItemBits) - 1;
+constexpr int kMaxItems = static_cast<int>(kItemMask);  // items of one round, at most
+constexpr uint32_t kGenerationMask = (uint32_t{1} << (64 - 2 * kItemBits)) - 1;
+
+inline uint32_t GenerationOf(uint64_t round) {
+  return static_cast<uint32_t>(round >> (2 * kItemBits));
+}
+inline int ItemsOf(uint64_t round) { return static_cast<int>((round >> kItemBits) & kItemMask); }
+inline int NextOf(uint64_t round) { return static_cast<int>(round & kItemMask); }
 
 // The stages of a frame follow each other within microseconds. A thread
 // that blocks between them must be woken by the kernel, which on a busy or
@@ -51,11 +64,8 @@ ThreadPool::ThreadPool(int threads) {
 }
 
 ThreadPool::~ThreadPool() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stop_ = true;
-    generation_.fetch_add(1);  // ends a worker's watch at once
-  }
+  stop_.store(true, std::memory_order_seq_cst);
+  { std::lock_guard<std::mutex> lock(mutex_); }  // a worker going to sleep sees stop_
   wake_.notify_all();
   for (auto& t : workers_) t.join();
 }
@@ -66,41 +76,47 @@ int ThreadPool::Resolve(int requested) {
   return cores > 0 ? static_cast<int>(cores) : 1;
 }
 
-// Takes items until none are left; called with the lock held, returns with
-// it held.
-void ThreadPool::RunShare(int slot) {
-  while (next_ < n_) {
-    const int i = next_++;
-    ++busy_;
-    mutex_.unlock();
-    (*fn_)(i, slot);
-    mutex_.lock();
-    --busy_;
-  }
-  if (busy_ == 0 && !finished_.load(std::memory_order_relaxed)) {
-    finished_.store(true, std::memory_order_release);
-    done_.notify_all();
+void ThreadPool::RunItems(uint32_t generation, int slot) {
+  for (;;) {
+    uint64_t round = round_.load(std::memory_order_acquire);
+    int i;
+    for (;;) {
+      i = NextOf(round);
+      if (GenerationOf(round) != generation || i >= ItemsOf(round)) return;
+      if (round_.compare_exchange_weak(round, round + 1, std::memory_order_acq_rel,
+                                       std::memory_order_acquire))
+        break;
+    }
+    (*fn_)(base_ + i, slot);
+    if (unfinished_.fetch_sub(1, std::memory_order_seq_cst) == 1 &&
+        caller_sleeping_.load(std::memory_order_seq_cst)) {
+      // The last item: the caller has gone to sleep waiting for it.
+      { std::lock_guard<std::mutex> lock(mutex_); }
+      done_.notify_all();
+    }
   }
 }
 
 void ThreadPool::Work(int slot) {
-  std::unique_lock<std::mutex> lock(mutex_);
   // The generation the pool was made with, not the one now: a worker that
   // starts after the first ParallelFor was posted still takes part in it.
-  unsigned seen = 0;
+  uint32_t seen = 0;
+  auto posted = [&] {
+    return stop_.load(std::memory_order_seq_cst) ||
+           GenerationOf(round_.load(std::memory_order_seq_cst)) != seen;
+  };
   for (;;) {
-    if (!stop_ && generation_.load(std::memory_order_relaxed) == seen) {
-      lock.unlock();
-      SpinFor(kWorkerSpin,
-              [&] { return generation_.load(std::memory_order_acquire) != seen; });
-      lock.lock();
-      wake_.wait(lock, [&] {
-        return stop_ || generation_.load(std::memory_order_relaxed) != seen;
-      });
+    if (!posted() && !SpinFor(kWorkerSpin, posted)) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      // Counted before the last look: a caller posting after it sees the
+      // count and wakes this thread.
+      sleeping_workers_.fetch_add(1, std::memory_order_seq_cst);
+      wake_.wait(lock, posted);
+      sleeping_workers_.fetch_sub(1, std::memory_order_seq_cst);
     }
-    if (stop_) return;
-    seen = generation_.load(std::memory_order_relaxed);
-    RunShare(slot);
+    if (stop_.load(std::memory_order_seq_cst)) return;
+    seen = GenerationOf(round_.load(std::memory_order_acquire));
+    RunItems(seen, slot);
   }
 }
 
@@ -128,20 +144,32 @@ void ThreadPool::KeepWorkersOffCallersCpu() {
 void ThreadPool::ParallelFor(int n, const std::function<void(int, int)>& fn) {
   if (n <= 0) return;
   KeepWorkersOffCallersCpu();
-  std::unique_lock<std::mutex> lock(mutex_);
+  for (int base = 0; base < n; base += kMaxItems) Round(std::min(n - base, kMaxItems), base, fn);
+}
+
+void ThreadPool::Round(int n, int base, const std::function<void(int, int)>& fn) {
   fn_ = &fn;
-  n_ = n;
-  next_ = 0;
-  finished_.store(false, std::memory_order_relaxed);
-  generation_.fetch_add(1, std::memory_order_release);
-  wake_.notify_all();
-  RunShare(0);
-  if (!finished_.load(std::memory_order_relaxed)) {
-    // The others finish their last items: watch, then sleep.
-    lock.unlock();
-    SpinFor(kCallerSpin, [&] { return finished_.load(std::memory_order_acquire); });
-    lock.lock();
-    done_.wait(lock, [&] { return next_ >= n_ && busy_ == 0; });
+  base_ = base;
+  unfinished_.store(n, std::memory_order_relaxed);
+  generation_ = (generation_ + 1) & kGenerationMask;
+  round_.store(static_cast<uint64_t>(generation_) << (2 * kItemBits) |
+                   static_cast<uint64_t>(n) << kItemBits,
+               std::memory_order_seq_cst);
+  if (sleeping_workers_.load(std::memory_order_seq_cst) > 0) {
+    // Through the mutex, so that a worker between counting itself and
+    // sleeping is asleep before the notify; notified after letting go of
+    // it, so that the woken worker does not then wait for this thread.
+    { std::lock_guard<std::mutex> lock(mutex_); }
+    wake_.notify_all();
+  }
+  RunItems(generation_, 0);
+  auto done = [&] { return unfinished_.load(std::memory_order_seq_cst) == 0; };
+  if (!done() && !SpinFor(kCallerSpin, done)) {
+    // The others finish their last items: sleep until the last one wakes us.
+    std::unique_lock<std::mutex> lock(mutex_);
+    caller_sleeping_.store(true, std::memory_order_seq_cst);
+    done_.wait(lock, done);
+    caller_sleeping_.store(false, std::memory_order_relaxed);
   }
   fn_ = nullptr;
 }

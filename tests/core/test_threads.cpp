@@ -35,6 +35,32 @@ TEST(ThreadPool, EveryIndexOnceOverManyRounds) {
   }
 }
 
+TEST(ThreadPool, RoundsNeverMix) {
+  // Rounds of changing sizes back to back: a thread finishing the last
+  // round's items while the next is being posted must take none of the new
+  // round's items under the old count, nor run any function once its
+  // ParallelFor has returned.
+  for (int threads : {2, 3, 5}) {
+    histeq::ThreadPool pool(threads);
+    std::atomic<int> bad{0};
+    for (int round = 0; round < 5000; ++round) {
+      const int n = 1 + (round * 7919) % 23;
+      std::atomic<bool> open{true};
+      std::vector<std::atomic<int>> hits(static_cast<size_t>(n));
+      for (auto& h : hits) h = 0;
+      pool.ParallelFor(n, [&, n](int i, int) {
+        if (!open.load() || i < 0 || i >= n)
+          ++bad;
+        else
+          ++hits[static_cast<size_t>(i)];
+      });
+      open = false;
+      for (int i = 0; i < n; ++i) ASSERT_EQ(hits[static_cast<size_t>(i)].load(), 1) << round;
+    }
+    EXPECT_EQ(bad.load(), 0) << threads << " threads";
+  }
+}
+
 TEST(ThreadPool, ASlotNeverRunsTwoItemsAtOnce) {
   histeq::ThreadPool pool(3);
   std::atomic<int> in_flight[3] = {};
