@@ -29,6 +29,10 @@ inline int NextOf(uint64_t round) { return static_cast<int>(round & kItemMask); 
 // halted): so a thread out of work first watches for more for a while.
 constexpr auto kWorkerSpin = std::chrono::microseconds(100);
 constexpr auto kCallerSpin = std::chrono::microseconds(300);
+// When rounds have been coming back to back (frames one after another: a
+// file, a benchmark) a worker watches long enough to bridge the gaps seen
+// lately, up to this; frames further apart (live video) never keep it.
+constexpr auto kMaxWatch = std::chrono::microseconds(2000);
 
 inline void CpuRelax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -38,14 +42,20 @@ inline void CpuRelax() {
 #endif
 }
 
-// Watches `until_true` for up to `budget`; returns its last value.
+// Watches `until_true` for up to `budget`; returns its last value. Past
+// kWorkerSpin it offers its CPU to any other thread that wants it.
 template <typename Done>
 bool SpinFor(std::chrono::microseconds budget, Done until_true) {
-  const auto end = std::chrono::steady_clock::now() + budget;
+  const auto start = std::chrono::steady_clock::now();
+  const auto end = start + budget, polite = start + kWorkerSpin;
   for (unsigned i = 1;; ++i) {
     if (until_true()) return true;
     CpuRelax();
-    if (i % 64 == 0 && std::chrono::steady_clock::now() >= end) return until_true();
+    if (i % 64 == 0) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= end) return until_true();
+      if (now >= polite) std::this_thread::yield();
+    }
   }
 }
 
@@ -106,7 +116,8 @@ void ThreadPool::Work(int slot) {
            GenerationOf(round_.load(std::memory_order_seq_cst)) != seen;
   };
   for (;;) {
-    if (!posted() && !SpinFor(kWorkerSpin, posted)) {
+    if (!posted() &&
+        !SpinFor(std::chrono::microseconds(watch_us_.load(std::memory_order_relaxed)), posted)) {
       std::unique_lock<std::mutex> lock(mutex_);
       // Counted before the last look: a caller posting after it sees the
       // count and wakes this thread.
@@ -143,8 +154,22 @@ void ThreadPool::KeepWorkersOffCallersCpu() {
 
 void ThreadPool::ParallelFor(int n, const std::function<void(int, int)>& fn) {
   if (n <= 0) return;
+  NoteGap(std::chrono::steady_clock::now());
   KeepWorkersOffCallersCpu();
   for (int base = 0; base < n; base += kMaxItems) Round(std::min(n - base, kMaxItems), base, fn);
+  last_end_ = std::chrono::steady_clock::now();
+}
+
+void ThreadPool::NoteGap(std::chrono::steady_clock::time_point now) {
+  if (last_end_ == std::chrono::steady_clock::time_point{}) return;
+  gaps_us_[gap_next_] =
+      std::chrono::duration_cast<std::chrono::microseconds>(now - last_end_).count();
+  gap_next_ = (gap_next_ + 1) % kGapsKept;
+  const int64_t longest = *std::max_element(gaps_us_, gaps_us_ + kGapsKept);
+  const int64_t watch = longest <= kMaxWatch.count()
+                            ? std::max<int64_t>(kWorkerSpin.count(), longest + longest / 4 + 50)
+                            : kWorkerSpin.count();
+  watch_us_.store(watch, std::memory_order_relaxed);
 }
 
 void ThreadPool::Round(int n, int base, const std::function<void(int, int)>& fn) {

@@ -4,6 +4,7 @@
 #define HISTEQ_THREADS_H_
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <condition_variable>
 #include <functional>
@@ -68,6 +69,14 @@ class ThreadPool {
   std::atomic<bool> stop_{false};
   std::mutex mutex_;
   std::condition_variable wake_, done_;
+  // How long a worker out of items watches for the next round before it
+  // sleeps, from the caller's gaps between rounds lately (see threads.cpp).
+  void NoteGap(std::chrono::steady_clock::time_point now);
+  static constexpr int kGapsKept = 8;
+  int64_t gaps_us_[kGapsKept] = {};
+  int gap_next_ = 0;
+  std::chrono::steady_clock::time_point last_end_{};
+  std::atomic<int64_t> watch_us_{100};
   std::vector<int> cpus_;  // the CPUs the workers started with
   int caller_cpu_ = -1;    // the caller's CPU when the workers were last placed
 };
