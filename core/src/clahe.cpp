@@ -87,12 +87,16 @@ void Clahe::ComputeLuts(const uint8_t* data, ptrdiff_t stride, int step,
 
   // Each tile: counted into the thread's scratch histogram, its table filled
   // for its own values, the scratch cleared where it was used. Pieces of
-  // tiles, not of rows of tiles: a row of tiles is an eighth of the frame on
-  // the default grid, too coarse for threads to end together, and all of it
-  // on a grid one tile high.
-  CountPieces(grid.tiles(), frame_hist, [&](int slot, int begin, int end, uint32_t* share) {
+  // whole rows of tiles when there are at least four a thread: threads
+  // counting tiles side by side, in the same rows, fetch each other's lines
+  // (the prefetcher runs on past a tile's edge), 2160p on two threads 1.07x
+  // slower. With fewer rows (a grid one tile high) pieces of tiles, so that
+  // the threads end together.
+  const int row_units = grid.tiles_y >= 4 * Slots(pool_) ? grid.tiles_x : 1;
+  CountPieces(grid.tiles() / row_units, frame_hist,
+              [&](int slot, int unit_begin, int unit_end, uint32_t* share) {
     uint32_t* hist = scratch_[static_cast<size_t>(slot)].data();
-    for (int t = begin; t < end; ++t) {
+    for (int t = unit_begin * row_units; t < unit_end * row_units; ++t) {
       const ValueRange r = histogrammer_.AccumulateTile(data, stride, step, format,
                                                         t % grid.tiles_x, t / grid.tiles_x,
                                                         hist, share);

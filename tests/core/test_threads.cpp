@@ -221,8 +221,9 @@ std::vector<uint16_t> Equalize(const ref::Codes& c, const histeq::Params& p, his
 TEST(Threads, SameBytesForAnyThreadCount) {
   for (int depth : {8, 12, 16}) {
     const ref::Codes c = ref::Deepen(testimg::MakeScene(641, 359, 3), depth, 2);
-    // Grids one tile high or wide: pieces of tiles, not only of tile rows.
-    const std::pair<int, int> grids[] = {{7, 5}, {9, 1}, {1, 3}};
+    // Grids one tile high or wide: pieces of tiles, not only of tile rows;
+    // 12 rows of tiles: pieces of whole rows at 16 bits on up to 3 threads.
+    const std::pair<int, int> grids[] = {{7, 5}, {9, 1}, {1, 3}, {5, 12}};
     for (auto mode : {histeq::Mode::kGlobal, histeq::Mode::kAdaptive}) {
       for (const auto& grid : grids) {
         if (mode == histeq::Mode::kGlobal && grid != grids[0]) continue;
