@@ -199,4 +199,29 @@ void ThreadPool::Round(int n, int base, const std::function<void(int, int)>& fn)
   fn_ = nullptr;
 }
 
+void PieceAffinity::Begin(int pieces) {
+  if (static_cast<size_t>(pieces) > capacity_) {
+    capacity_ = static_cast<size_t>(pieces);
+    slot_of_.resize(capacity_);
+    taken_.reset(new std::atomic<bool>[capacity_]);
+  }
+  pieces_ = pieces;
+  for (int p = 0; p < pieces; ++p) {
+    slot_of_[static_cast<size_t>(p)] = -1;
+    taken_[p].store(false, std::memory_order_relaxed);
+  }
+}
+
+int PieceAffinity::Take(int slot) {
+  for (int p = 0; p < pieces_; ++p)
+    if (slot_of_[static_cast<size_t>(p)] == slot && !taken_[p].load(std::memory_order_relaxed) &&
+        !taken_[p].exchange(true, std::memory_order_acq_rel))
+      return p;
+  for (int p = 0; p < pieces_; ++p)
+    if (!taken_[p].load(std::memory_order_relaxed) &&
+        !taken_[p].exchange(true, std::memory_order_acq_rel))
+      return p;
+  return -1;
+}
+
 }  // namespace histeq

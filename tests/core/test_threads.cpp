@@ -81,6 +81,38 @@ TEST(ThreadPool, ASlotNeverRunsTwoItemsAtOnce) {
   EXPECT_EQ(overlaps.load(), 0);
 }
 
+TEST(PieceAffinity, OwnPiecesFirstThenTheRestOnce) {
+  histeq::PieceAffinity a;
+  a.Begin(7);
+  for (int p = 0; p < 7; ++p) a.Ran(p, p % 3 == 0 ? 0 : 1);  // slot 0 ran 0, 3, 6
+  std::vector<int> got;
+  for (int k = 0; k < 7; ++k) got.push_back(a.Take(0));
+  EXPECT_EQ(got, (std::vector<int>{0, 3, 6, 1, 2, 4, 5}));
+  EXPECT_EQ(a.Take(1), -1);
+  // Begun again (fewer pieces): nothing taken, nobody's yet.
+  a.Begin(3);
+  EXPECT_EQ(a.Take(1), 0);
+  a.Ran(2, 1);
+  EXPECT_EQ(a.Take(1), 2);
+}
+
+TEST(PieceAffinity, ThreadsTakeEveryPieceOnce) {
+  histeq::ThreadPool pool(3);
+  histeq::PieceAffinity a;
+  for (int round = 0; round < 300; ++round) {
+    const int n = 1 + round % 40;
+    a.Begin(n);
+    pool.ParallelFor(n, [&](int i, int slot) { a.Ran(i, slot); });
+    std::vector<std::atomic<int>> hits(static_cast<size_t>(n));
+    for (auto& h : hits) h = 0;
+    pool.ParallelFor(n, [&](int, int slot) {
+      const int p = a.Take(slot);
+      if (p >= 0 && p < n) ++hits[static_cast<size_t>(p)];
+    });
+    for (int p = 0; p < n; ++p) ASSERT_EQ(hits[static_cast<size_t>(p)].load(), 1) << round;
+  }
+}
+
 TEST(PartialHistograms, SumsTheSlotsUsedThisRoundOnly) {
   histeq::ThreadPool pool(2);
   for (int bins : {256, 1024, 65536}) {

@@ -104,6 +104,7 @@ class Equalizer {
   PartialHistograms partial_hists_;        // per slot of the pool
   std::vector<HistogramCounter8> counters_;  // per slot: 8-bit counts
   std::vector<char> counting_;               // per slot: its counter started
+  PieceAffinity affinity_;                   // who counted which stripe
   bool last_adaptive_ = false;
   TileGrid last_grid_;
   ThreadPool* pool_ = nullptr;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <type_traits>
@@ -111,6 +112,28 @@ void ForEach(ThreadPool* pool, int n, F&& fn) {
     for (int i = 0; i < n; ++i) call(i, 0);
   }
 }
+
+// Which thread ran each piece of a round, so that a later round over the
+// same pieces gives each thread back the ones it ran (their data may still
+// be in its core's cache), in order, then any left. Use: Begin
+// and Ran(piece, slot) in the first round; in the second, each of its
+// `pieces` calls Take(slot) once and runs the piece it gets.
+class PieceAffinity {
+ public:
+  // Allocates only when `pieces` is more than ever before.
+  void Begin(int pieces);
+  void Clear() { pieces_ = 0; }
+  int pieces() const { return pieces_; }
+  void Ran(int piece, int slot) { slot_of_[static_cast<size_t>(piece)] = slot; }
+  // A piece no other call has taken: `slot`'s own first, else any.
+  int Take(int slot);
+
+ private:
+  int pieces_ = 0;
+  std::vector<int> slot_of_;
+  std::unique_ptr<std::atomic<bool>[]> taken_;
+  size_t capacity_ = 0;
+};
 
 // The rows [begin, end) of piece `i` of `n` over `height` rows.
 inline void StripeRows(int i, int n, int height, int* begin, int* end) {
