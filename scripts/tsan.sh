@@ -34,7 +34,7 @@ export GST_REGISTRY_1_0="$PWD/$build_dir/tests/registry-tsan.bin"
 export G_SLICE=always-malloc
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 report_signal_unsafe=0 suppressions=$PWD/tests/tsan.supp"
 echo "tsan: the core's thread pool and threaded equalization"
-"$build_dir/tests/test-core" --gtest_filter='ThreadPool.*:Threads.*' --gtest_brief=1
+"$build_dir/tests/test-core" --gtest_filter='ThreadPool.*:PieceAffinity.*:Threads.*' --gtest_brief=1
 for i in 1 2 3; do
   echo "tsan: run $i of the threaded element tests"
   "$build_dir/tests/test-element" --gtest_filter="$filter" --gtest_brief=1
