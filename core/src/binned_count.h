@@ -50,8 +50,6 @@ class BinnedCounter8 {
   // What a buffer can hold: 63 samples left from the last count, fewer than
   // kDrain + kSegment sorted since, and the 64 bytes a vector store writes.
   static constexpr int kCapacity = kDrain + kSegment + 128;
-  // Within a row, bytes are fetched this far ahead of the sorting.
-  static constexpr int kStreamAhead = 2048;
 
   void Sort(const uint8_t* p, int bytes, int pixel_step);
   // Counts the whole blocks of 64 in every buffer; keeps the rest.

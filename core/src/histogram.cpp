@@ -184,9 +184,6 @@ void CountPairs(const uint8_t* data, ptrdiff_t stride, int width, int height, ui
   *run_io = run;
 }
 
-}  // namespace
-
-namespace {
 // From about a thousand samples on, BinnedCounter8's fixed cost (clearing
 // 2 KiB, counting out four classes at the end) is less than it saves.
 constexpr uint64_t kBinnedMin = 1024;
@@ -194,6 +191,11 @@ constexpr uint64_t kBinnedMin = 1024;
 bool BinnedPaysOff(uint64_t samples, int pixel_step) {
   return samples >= kBinnedMin && BinnedCounter8::Works(pixel_step);
 }
+
+bool PairsPayOff(uint64_t samples, int width, int pixel_step) {
+  return samples >= kPairHistogramMin && width >= 16 && pixel_step == 1;
+}
+
 }  // namespace
 
 void AccumulateHistogram8(const uint8_t* data, ptrdiff_t stride, int width,
@@ -217,12 +219,6 @@ void AccumulateHistogram8(const uint8_t* data, ptrdiff_t stride, int width,
   for (int v = 0; v < kBins8; ++v)
     hist[v] += sub[0][v] + sub[1][v] + sub[2][v] + sub[3][v];
 }
-
-namespace {
-bool PairsPayOff(uint64_t samples, int width, int pixel_step) {
-  return samples >= kPairHistogramMin && width >= 16 && pixel_step == 1;
-}
-}  // namespace
 
 HistogramCounter8::HistogramCounter8() = default;
 HistogramCounter8::~HistogramCounter8() = default;

@@ -13,6 +13,11 @@
 
 namespace histeq {
 
+// Within a row, vector loops fetch this far ahead: the prefetcher alone
+// keeps too little in flight for data in another core's cache, in L3 or in
+// memory (8 MB counted from there: 2.6 ms alone, 1.45 ms with it).
+constexpr int kStreamAheadBytes = 2048;
+
 constexpr int kFetchAheadRows = 4;
 // Longer rows are streams the prefetcher follows.
 constexpr int64_t kFetchAheadMaxBytes = 1024;

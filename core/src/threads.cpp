@@ -213,14 +213,14 @@ void PieceAffinity::Begin(int pieces) {
 }
 
 int PieceAffinity::Take(int slot) {
+  auto claim = [&](int p) {
+    return !taken_[p].load(std::memory_order_relaxed) &&
+           !taken_[p].exchange(true, std::memory_order_acq_rel);
+  };
   for (int p = 0; p < pieces_; ++p)
-    if (slot_of_[static_cast<size_t>(p)] == slot && !taken_[p].load(std::memory_order_relaxed) &&
-        !taken_[p].exchange(true, std::memory_order_acq_rel))
-      return p;
+    if (slot_of_[static_cast<size_t>(p)] == slot && claim(p)) return p;
   for (int p = 0; p < pieces_; ++p)
-    if (!taken_[p].load(std::memory_order_relaxed) &&
-        !taken_[p].exchange(true, std::memory_order_acq_rel))
-      return p;
+    if (claim(p)) return p;
   return -1;
 }
 

@@ -104,11 +104,13 @@ TEST(Histogram8, EveryLevelCountsEverySample) {
 }
 
 TEST(Histogram8, WholeFramesEveryLevel) {
-  // Frame sizes where the pair tables and the sorted counts take over,
-  // padded rows, and one flat frame of 8 M samples in a single class (the
+  // Frame sizes where the pair tables and the sorted counts take over (rows
+  // of exactly one 16-sample step, and of one with a 15-sample tail, for the
+  // pairs), padded rows, and one flat frame of 8 M samples in a single class (the
   // per-value byte counts widened many times over).
-  const std::pair<int, int> sizes[] = {{512, 511}, {512, 512}, {1021, 257}, {8, 40000},
-                                       {17, 20001}, {1920, 1080}, {4000, 2000}};
+  const std::pair<int, int> sizes[] = {{512, 511}, {512, 512},   {1021, 257},  {8, 40000},
+                                       {16, 20000}, {17, 20001}, {31, 9000},   {1920, 1080},
+                                       {4000, 2000}};
   for (const auto& size : sizes) {
     for (int kind : {0, 1, 5, 9, 12, 13}) {
       if (size.first == 4000 && kind != 9) continue;
