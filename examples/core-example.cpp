@@ -1,6 +1,6 @@
 // The algorithms without GStreamer: link histeq-core (pkg-config histeq-core)
-// and equalize any 8 to 16-bit plane in memory, given as (pointer, stride,
-// width, height, pixel step).
+// and equalize any 8 to 16-bit plane in memory, described by a histeq::Plane
+// (pointer, stride, width, height, pixel step, sample format).
 //
 //   c++ -std=c++17 core-example.cpp $(pkg-config --cflags --libs histeq-core)
 //
@@ -33,11 +33,14 @@ int main() {
   const auto [in_lo, in_hi] = range(plane);
 
   histeq::Equalizer equalizer;  // keeps its buffers between frames
+  equalizer.SetThreads(2);      // optional: the same bytes on any number
   std::vector<uint8_t> global = plane, adaptive = plane;
   histeq::Params params;  // global, no clip limit: cv::equalizeHist
-  equalizer.Process(global.data(), stride, width, height, 1, params);
+  equalizer.Process(histeq::Plane::Gray8(global.data(), stride, width, height), params);
   params.mode = histeq::Mode::kAdaptive;  // CLAHE, 8x8 tiles, clip limit 2
-  equalizer.Process(adaptive.data(), stride, width, height, 1, params);
+  histeq::FrameReport report;
+  equalizer.Process(histeq::Plane::Gray8(adaptive.data(), stride, width, height), params, &report);
+  if (!report.changed) return 1;
 
   const auto [g_lo, g_hi] = range(global);
   const auto [a_lo, a_hi] = range(adaptive);

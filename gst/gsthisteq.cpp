@@ -85,16 +85,10 @@
 
 #include <gst/video/video.h>
 
-#include <memory>
-#include <vector>
-
 #include "gsthisteqstats.h"
-#include "histeq/apply.h"
 #include "histeq/equalizer.h"
-#include "histeq/histogram.h"
-#include "histeq/overlay.h"
 #include "histeq/rgb.h"
-#include "histeq/threads.h"
+#include "histeq/simd.h"
 
 /* The settings are guarded by the object lock. GLib's GMutex is a bare futex
  * on Linux, invisible to ThreadSanitizer, so in a TSan build the lock also
@@ -177,11 +171,13 @@ struct GstHisteqSettings
 
 struct GstHisteqPrivate;
 
-/* Equalizes one frame of the negotiated format; fills `out_hist` (report
- * .bins counts) with the histogram of the result when it is not null. */
+/* Equalizes one frame of the negotiated format. */
 typedef bool (*GstHisteqProcessFunc) (GstHisteqPrivate * priv,
     GstVideoFrame * frame, const histeq::Params & params,
-    histeq::FrameReport * report, uint32_t * out_hist);
+    histeq::FrameReport * report);
+
+static bool process_rgb (GstHisteqPrivate * priv, GstVideoFrame * frame,
+    const histeq::Params & params, histeq::FrameReport * report);
 
 struct GstHisteqPrivate
 {
@@ -198,22 +194,22 @@ struct GstHisteqPrivate
   histeq::LumaWeights weights;       /* the RGB path */
   histeq::Equalizer equalizer;       /* the luma paths */
   histeq::RgbEqualizer rgb;          /* the RGB path */
-  std::vector<uint32_t> out_hist;    /* statistics scratch */
-  /* Worker threads: made on start or caps, or when n-threads changes, never
-   * per frame; null for one thread. */
-  std::unique_ptr<histeq::ThreadPool> pool;
-  guint pool_setting = 0;            /* the n-threads it was made for */
+  /* The threads: those of the path in use, made on start or caps, or when
+   * n-threads changes, never per frame; the other path has none. */
+  guint threads_setting = 1;         /* the n-threads they were made for */
+  bool threads_rgb = false;          /* ... and the path */
 
-  /* Makes the pool for `n_threads` (0 = one per core) unless it exists. */
-  void EnsurePool (guint n_threads)
+  /* Gives the path in use `n_threads` (0 = one per core) unless it has. */
+  void EnsureThreads (guint n_threads)
   {
-    if (pool_setting == n_threads && (pool || n_threads == 1))
+    const bool on_rgb = process == process_rgb;
+    if (threads_setting == n_threads && threads_rgb == on_rgb)
       return;
-    const int threads = histeq::ThreadPool::Resolve ((int) n_threads);
-    pool.reset (threads > 1 ? new histeq::ThreadPool (threads) : nullptr);
-    pool_setting = n_threads;
-    equalizer.SetThreadPool (pool.get ());
-    rgb.SetThreadPool (pool.get ());
+    (on_rgb ? equalizer.SetThreads (1) : rgb.SetThreads (1));
+    (on_rgb ? rgb.SetThreads ((int) n_threads) :
+        equalizer.SetThreads ((int) n_threads));
+    threads_setting = n_threads;
+    threads_rgb = on_rgb;
   }
 
   void Reset ()
@@ -365,17 +361,34 @@ gst_histeq_before_transform (GstBaseTransform * trans, GstBuffer * buf)
     gst_object_sync_values (GST_OBJECT (trans), stream_time);
 }
 
+/* The threads n-threads asks for, on the path the caps chose. */
+static void
+gst_histeq_ensure_threads (GstHisteq * self)
+{
+  SETTINGS_LOCK (self);
+  const guint n_threads = self->priv->settings.n_threads;
+  SETTINGS_UNLOCK (self);
+  self->priv->EnsureThreads (n_threads);
+}
+
 /* READY->PAUSED: a new stream, no temporal state from an earlier one. */
 static gboolean
 gst_histeq_start (GstBaseTransform * trans)
 {
   GstHisteq *self = GST_HISTEQ (trans);
 
-  SETTINGS_LOCK (self);
-  const guint n_threads = self->priv->settings.n_threads;
-  SETTINGS_UNLOCK (self);
-  self->priv->EnsurePool (n_threads);
+  gst_histeq_ensure_threads (self);
   self->priv->Reset ();
+  bool understood = true;
+  const char *env = histeq::SimdEnvironment (&understood);
+  if (!understood)
+    GST_WARNING_OBJECT (self, "HISTEQ_SIMD=%s is not a SIMD level (scalar, "
+        "sse2, avx2, avx512, neon); ignored", env);
+  GST_INFO_OBJECT (self, "SIMD level in use: %s (this CPU has up to %s%s%s)",
+      histeq::SimdName (histeq::ActiveSimd ()),
+      histeq::SimdName (histeq::DetectedSimd ()),
+      env && understood ? "; HISTEQ_SIMD=" : "", env
+      && understood ? env : "");
   return TRUE;
 }
 
@@ -428,26 +441,17 @@ matrix_for_primaries (GstVideoColorPrimaries primaries)
 /* The Y component of a YUV or GRAY frame, any depth, in place. */
 static bool
 process_luma (GstHisteqPrivate * priv, GstVideoFrame * frame,
-    const histeq::Params & params, histeq::FrameReport * report,
-    uint32_t * out_hist)
+    const histeq::Params & params, histeq::FrameReport * report)
 {
-  uint8_t *data =
+  histeq::Plane plane;
+  plane.data =
       static_cast<uint8_t *> (GST_VIDEO_FRAME_COMP_DATA (frame, GST_VIDEO_COMP_Y));
-  const gint stride = GST_VIDEO_FRAME_COMP_STRIDE (frame, GST_VIDEO_COMP_Y);
-  const gint width = GST_VIDEO_FRAME_COMP_WIDTH (frame, GST_VIDEO_COMP_Y);
-  const gint height = GST_VIDEO_FRAME_COMP_HEIGHT (frame, GST_VIDEO_COMP_Y);
-  const gint step = GST_VIDEO_FRAME_COMP_PSTRIDE (frame, GST_VIDEO_COMP_Y);
-
-  const bool changed = priv->equalizer.Process (data, stride, width, height,
-      step, priv->format, params, report);
-  if (out_hist) {
-    if (priv->format.depth > 8)
-      histeq::HistogramWide (data, stride, width, height, step, priv->format,
-          out_hist);
-    else
-      histeq::Histogram8 (data, stride, width, height, step, out_hist);
-  }
-  return changed;
+  plane.stride = GST_VIDEO_FRAME_COMP_STRIDE (frame, GST_VIDEO_COMP_Y);
+  plane.width = GST_VIDEO_FRAME_COMP_WIDTH (frame, GST_VIDEO_COMP_Y);
+  plane.height = GST_VIDEO_FRAME_COMP_HEIGHT (frame, GST_VIDEO_COMP_Y);
+  plane.pixel_step = GST_VIDEO_FRAME_COMP_PSTRIDE (frame, GST_VIDEO_COMP_Y);
+  plane.format = priv->format;
+  return priv->equalizer.Process (plane, params, report);
 }
 
 /* Where R, G and B of an RGB frame are. */
@@ -476,46 +480,10 @@ rgb_planes (GstVideoFrame * frame)
 /* R, G and B through their luma, in place; alpha untouched. */
 static bool
 process_rgb (GstHisteqPrivate * priv, GstVideoFrame * frame,
-    const histeq::Params & params, histeq::FrameReport * report,
-    uint32_t * out_hist)
+    const histeq::Params & params, histeq::FrameReport * report)
 {
-  const histeq::RgbPlanes planes = rgb_planes (frame);
-  const gint width = GST_VIDEO_FRAME_WIDTH (frame);
-  const gint height = GST_VIDEO_FRAME_HEIGHT (frame);
-
-  const bool changed =
-      priv->rgb.Process (planes, width, height, priv->weights, params, report);
-  if (out_hist)
-    histeq::Histogram8 (priv->rgb.equalized_luma (), width, width, height, 1,
-        out_hist);
-  return changed;
-}
-
-/* show-histogram: the input and output histograms drawn over the top-left
- * corner, into the luma (Y, or R, G and B alike for RGB); chroma and alpha
- * are left as they are. */
-static void
-draw_histograms (GstHisteqPrivate * priv, GstVideoFrame * frame,
-    const uint32_t * hist_in, const uint32_t * hist_out, int bins)
-{
-  if (priv->process == process_rgb) {
-    const histeq::RgbPlanes p = rgb_planes (frame);
-    const gint width = GST_VIDEO_FRAME_WIDTH (frame);
-    const gint height = GST_VIDEO_FRAME_HEIGHT (frame);
-    uint8_t *const channels[3] = { p.r, p.g, p.b };
-    const ptrdiff_t strides[3] = { p.stride_r, p.stride_g, p.stride_b };
-    for (int c = 0; c < 3; ++c)
-      histeq::DrawHistogramOverlay (channels[c], strides[c], width, height,
-          p.pixel_step, histeq::SampleFormat (), hist_in, hist_out, bins);
-    return;
-  }
-  histeq::DrawHistogramOverlay (static_cast<uint8_t *>
-      (GST_VIDEO_FRAME_COMP_DATA (frame, GST_VIDEO_COMP_Y)),
-      GST_VIDEO_FRAME_COMP_STRIDE (frame, GST_VIDEO_COMP_Y),
-      GST_VIDEO_FRAME_COMP_WIDTH (frame, GST_VIDEO_COMP_Y),
-      GST_VIDEO_FRAME_COMP_HEIGHT (frame, GST_VIDEO_COMP_Y),
-      GST_VIDEO_FRAME_COMP_PSTRIDE (frame, GST_VIDEO_COMP_Y), priv->format,
-      hist_in, hist_out, bins);
+  return priv->rgb.Process (rgb_planes (frame), GST_VIDEO_FRAME_WIDTH (frame),
+      GST_VIDEO_FRAME_HEIGHT (frame), priv->weights, params, report);
 }
 
 static gboolean
@@ -555,6 +523,7 @@ gst_histeq_set_info (GstVideoFilter * filter, GstCaps * incaps,
     }
     priv->weights = {kr, kb};
     priv->process = process_rgb;
+    gst_histeq_ensure_threads (self);
     GST_DEBUG_OBJECT (self, "negotiated %s %dx%d: RGB through luma, Kr %.4f "
         "Kb %.4f", GST_VIDEO_INFO_NAME (in_info),
         GST_VIDEO_INFO_WIDTH (in_info), GST_VIDEO_INFO_HEIGHT (in_info), kr,
@@ -566,6 +535,7 @@ gst_histeq_set_info (GstVideoFilter * filter, GstCaps * incaps,
   priv->format.shift = GST_VIDEO_FORMAT_INFO_SHIFT (finfo, GST_VIDEO_COMP_Y);
   priv->format.big_endian = !GST_VIDEO_FORMAT_INFO_IS_LE (finfo);
   priv->process = process_luma;
+  gst_histeq_ensure_threads (self);
   GST_DEBUG_OBJECT (self, "negotiated %s %dx%d: luma of %d bits (shift %d, "
       "%s endian), pixel stride %d, %s range", GST_VIDEO_INFO_NAME (in_info),
       GST_VIDEO_INFO_WIDTH (in_info), GST_VIDEO_INFO_HEIGHT (in_info),
@@ -596,9 +566,13 @@ gst_histeq_transform_frame_ip (GstVideoFilter * filter, GstVideoFrame * frame)
   params.range = resolve_range (s.range, priv->caps_full_range);
   params.smoothing = (int) s.smoothing;
   params.scene_threshold = s.scene_threshold;
+  params.report_output = s.post_messages;
+  /* show-histogram: the input and output histograms drawn over the top-left
+   * corner, into the luma (Y, or R, G and B alike for RGB). */
+  params.draw_histograms = s.show_histogram;
 
-  /* Threads follow n-threads; the pool is only remade when it changed. */
-  priv->EnsurePool (s.n_threads);
+  /* Threads follow n-threads; they are only remade when it changed. */
+  priv->EnsureThreads (s.n_threads);
 
   /* A discontinuity (lost frames, a new segment of a file) is no
    * continuation of what came before. */
@@ -606,13 +580,7 @@ gst_histeq_transform_frame_ip (GstVideoFilter * filter, GstVideoFrame * frame)
     priv->Reset ();
 
   histeq::FrameReport report;
-  uint32_t *out_hist = NULL;
-  if (s.post_messages || s.show_histogram) {
-    priv->out_hist.resize (priv->process == process_rgb ? histeq::kBins8 :
-        (size_t) priv->format.bins ());
-    out_hist = priv->out_hist.data ();
-  }
-  const bool changed = priv->process (priv, frame, params, &report, out_hist);
+  const bool changed = priv->process (priv, frame, params, &report);
 
   GST_LOG_OBJECT (self, "frame %" GST_TIME_FORMAT ": %s, distance %.3f%s",
       GST_TIME_ARGS (GST_BUFFER_PTS (frame->buffer)), changed ? "equalized" :
@@ -622,9 +590,7 @@ gst_histeq_transform_frame_ip (GstVideoFilter * filter, GstVideoFrame * frame)
     gst_element_post_message (GST_ELEMENT (self),
         gst_histeq_stats_message (GST_OBJECT (self),
             &GST_BASE_TRANSFORM (self)->segment,
-            GST_BUFFER_PTS (frame->buffer), report, out_hist));
-  if (s.show_histogram && report.histogram_in)
-    draw_histograms (priv, frame, report.histogram_in, out_hist, report.bins);
+            GST_BUFFER_PTS (frame->buffer), report));
   return GST_FLOW_OK;
 }
 

@@ -6,8 +6,6 @@
  */
 #include "gsthisteqstats.h"
 
-#include "histeq/stats.h"
-
 /* The input histogram with at most 256 bins: deeper video's 2^depth bins
  * are summed in groups of 2^(depth - 8). */
 static void
@@ -30,24 +28,18 @@ take_histogram (GstStructure * s, const uint32_t * hist, int bins)
 
 GstMessage *
 gst_histeq_stats_message (GstObject * src, const GstSegment * segment,
-    GstClockTime pts, const histeq::FrameReport & report,
-    const uint32_t * out_hist)
+    GstClockTime pts, const histeq::FrameReport & report)
 {
-  const histeq::PlaneStats in =
-      histeq::StatsFromHistogram (report.histogram_in, report.bins);
-  const histeq::PlaneStats out =
-      histeq::StatsFromHistogram (out_hist, report.bins);
-
   GstStructure *s = gst_structure_new ("histeq",
       "timestamp", G_TYPE_UINT64, pts,
       "stream-time", G_TYPE_UINT64, gst_segment_to_stream_time
       (segment, GST_FORMAT_TIME, pts),
       "running-time", G_TYPE_UINT64, gst_segment_to_running_time
       (segment, GST_FORMAT_TIME, pts),
-      "mean-in", G_TYPE_DOUBLE, in.mean,
-      "mean-out", G_TYPE_DOUBLE, out.mean,
-      "stddev-in", G_TYPE_DOUBLE, in.stddev,
-      "stddev-out", G_TYPE_DOUBLE, out.stddev,
+      "mean-in", G_TYPE_DOUBLE, report.mean_in,
+      "mean-out", G_TYPE_DOUBLE, report.mean_out,
+      "stddev-in", G_TYPE_DOUBLE, report.stddev_in,
+      "stddev-out", G_TYPE_DOUBLE, report.stddev_out,
       "scene-cut", G_TYPE_BOOLEAN, (gboolean) report.scene_cut,
       "scene-distance", G_TYPE_DOUBLE, report.distance, NULL);
   take_histogram (s, report.histogram_in, report.bins);

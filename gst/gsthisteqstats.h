@@ -9,11 +9,11 @@
 #include "histeq/equalizer.h"
 
 /* An element message named "histeq" from `src` for the frame at `pts`
- * (timestamps taken in `segment`): statistics of the luma before
- * (report.histogram_in) and after (`out_hist`, report.bins counts), and the
- * equalizer's scene-cut decision. */
+ * (timestamps taken in `segment`): statistics of the luma before and after,
+ * and the equalizer's scene-cut decision, from a report made with
+ * Params::report_output. */
 GstMessage *gst_histeq_stats_message (GstObject * src,
     const GstSegment * segment, GstClockTime pts,
-    const histeq::FrameReport & report, const uint32_t * out_hist);
+    const histeq::FrameReport & report);
 
 #endif /* GST_HISTEQ_STATS_H_ */

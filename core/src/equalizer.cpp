@@ -1,38 +1,55 @@
 #include "histeq/equalizer.h"
 
-#include "histeq/apply.h"
-#include "histeq/histogram.h"
+#include <cstring>
+
+#include "equalizer_core.h"
+#include "kernels/any.h"
+#include "kernels/kernels.h"
+#include "lut.h"
+#include "overlay.h"
+#include "sample.h"
+#include "stats.h"
 
 namespace histeq {
 
-bool Equalizer::Process(uint8_t* data, ptrdiff_t stride, int width, int height,
-                        int step, const SampleFormat& format, const Params& p,
-                        FrameReport* report) {
+void EqualizerCore::SetThreads(int threads) {
+  const int n = ThreadPool::Resolve(threads);
+  if (n == Slots(pool_) && (n == 1 || own_pool_)) return;
+  own_pool_.reset(n > 1 ? new ThreadPool(n) : nullptr);
+  SetThreadPool(own_pool_.get());
+}
+
+void EqualizerCore::SetThreadPool(ThreadPool* pool) {
+  pool_ = pool;
+  clahe_.SetThreadPool(pool);
+  smoother_.SetThreadPool(pool);
+}
+
+bool EqualizerCore::Process(const Plane& plane, const Params& p, FrameReport* report) {
   FrameReport local;
   FrameReport& r = report ? *report : local;
   r = FrameReport();
-  if (width <= 0 || height <= 0) return false;
+  if (plane.empty()) return false;
 
-  // 1. Histograms: the frame's, and the tiles' in adaptive mode.
+  // 1. Histograms: the frame's, and the tiles' in adaptive mode. Without
+  // smoothing the tiles' tables come with their histograms, which are not
+  // kept (16 MiB of them at 16 bits).
   const bool adaptive = p.mode == Mode::kAdaptive;
-  const bool wide = format.depth > 8;
+  const SampleFormat& format = plane.format;
   const int bins = format.bins();
-  const uint64_t pixels = static_cast<uint64_t>(width) * height;
+  const uint64_t pixels = static_cast<uint64_t>(plane.width) * plane.height;
   frame_hist_.resize(static_cast<size_t>(bins));
   TileGrid grid;
-  const double clip = p.clip_limit > 0.0 ? p.clip_limit : kDefaultAdaptiveClipLimit;
-  // Deep samples without smoothing: the tables straight from the tiles, no
-  // tile histograms kept (16 MiB of them at 16 bits).
-  const bool direct = adaptive && wide && p.smoothing <= 0 && p.strength > 0.0;
-  if (direct) {
-    grid = TileGrid::Make(width, height, p.tiles_x, p.tiles_y);
-    clahe_.ComputeLuts(data, stride, step, format, grid, clip, p.range, p.strength,
-                       frame_hist_.data());
-  } else if (adaptive) {
-    grid = TileGrid::Make(width, height, p.tiles_x, p.tiles_y);
-    clahe_.ComputeHistograms(data, stride, step, format, grid, frame_hist_.data());
+  TableParams tables;
+  tables.clip_limit = p.clip_limit > 0.0 ? p.clip_limit : kDefaultAdaptiveClipLimit;
+  tables.range = p.range;
+  tables.strength = p.strength;
+  const bool direct = p.smoothing <= 0;
+  if (adaptive) {
+    grid = TileGrid::Make(plane.width, plane.height, p.tiles_x, p.tiles_y);
+    clahe_.Count(plane, grid, direct ? &tables : nullptr, frame_hist_.data());
   } else {
-    PlaneHistogram(data, stride, width, height, step, format);
+    CountFrame(plane, frame_hist_.data(), true);
   }
   r.histogram_in = frame_hist_.data();
   r.bins = bins;
@@ -54,96 +71,131 @@ bool Equalizer::Process(uint8_t* data, ptrdiff_t stride, int width, int height,
   const bool exact = p.smoothing <= 0 || s.fresh;
 
   // 3. Tables and their application.
-  if (!(p.strength > 0.0)) return false;
-  if (adaptive) {
-    if (direct) {
-      // The tables came with the histograms.
-    } else if (exact) {
-      clahe_.BuildLuts(clip, p.range, p.strength);
+  bool changed = false;
+  if (p.strength > 0.0) {
+    if (adaptive) {
+      if (!direct) clahe_.BuildLuts(exact ? nullptr : smoother_.regions(), tables);
+      clahe_.Interpolate(plane);
+      changed = true;
+    } else if (format.depth > 8) {
+      lut16_.resize(static_cast<size_t>(bins));
+      changed = BuildGlobalLut(format, pixels, p, exact, lut16_.data());
+      if (changed) ApplyGlobal(plane, lut16_.data());
     } else {
-      clahe_.BuildLutsFromDistributions(smoother_.regions(), clip, p.range, p.strength);
+      lut8_.resize(kBins8);
+      changed = BuildGlobalLut(format, pixels, p, exact, lut8_.data());
+      if (changed) ApplyGlobal(plane, lut8_.data());
     }
-    clahe_.Interpolate(data, stride, step);
-  } else if (wide) {
-    lut16_.resize(static_cast<size_t>(bins));
-    if (!BuildGlobalLut(format, pixels, p, exact, lut16_.data())) return false;
-    ForRowPieces(height, [&](int y0, int y1) {
-      ApplyLutWide(data + y0 * stride, stride, width, y1 - y0, step, format, lut16_.data());
-    });
-  } else {
-    lut8_.resize(kBins8);
-    if (!BuildGlobalLut(format, pixels, p, exact, lut8_.data())) return false;
-    ForRowPieces(height, [&](int y0, int y1) {
-      ApplyLut8(data + y0 * stride, stride, width, y1 - y0, step, lut8_.data());
-    });
   }
-  r.changed = true;
-  return true;
+  affinity_.Clear();
+  r.changed = changed;
+  Finish(plane, p, &r);
+  return changed;
 }
 
-template <typename Apply>
-void Equalizer::ForRowPieces(int height, Apply apply) {
-  const int pieces = Pieces(pool_, height);
+void EqualizerCore::Finish(const Plane& plane, const Params& p, FrameReport* r) {
+  if (!p.report_output && !p.draw_histograms) return;
+  const int bins = r->bins;
+  if (r->changed) {
+    out_hist_.resize(static_cast<size_t>(bins));
+    CountFrame(plane, out_hist_.data(), false);
+    r->histogram_out = out_hist_.data();
+  } else {
+    r->histogram_out = r->histogram_in;  // the plane is as it came
+  }
+  const PlaneStats in = StatsFromHistogram(r->histogram_in, bins);
+  const PlaneStats out = StatsFromHistogram(r->histogram_out, bins);
+  r->mean_in = in.mean;
+  r->stddev_in = in.stddev;
+  r->mean_out = out.mean;
+  r->stddev_out = out.stddev;
+  if (p.draw_histograms) DrawHistogramOverlay(plane, r->histogram_in, r->histogram_out, bins);
+}
+
+template <typename T>
+void EqualizerCore::ApplyGlobal(const Plane& plane, const T* lut) {
+  const kernels::Kernels& k = kernels::Active();
+  const int pieces = Pieces(pool_, plane.height);
+  const int step = plane.pixel_step;
+  const bool plain = sizeof(T) == 1 || PlainWords(plane);
+  const kernels::Codec codec = CodecOf(plane.format);
   // The histogram's stripes, when it kept who counted them: each thread
   // first maps its own (they may still be in its core's cache: 8-bit 720p
   // and 1080p on two threads 10 % faster).
   const bool owned = pieces > 1 && affinity_.pieces() == pieces;
   ForEach(pool_, pieces, [&](int i, int slot) {
     int y0, y1;
-    StripeRows(owned ? affinity_.Take(slot) : i, pieces, height, &y0, &y1);
-    apply(y0, y1);
+    StripeRows(owned ? affinity_.Take(slot) : i, pieces, plane.height, &y0, &y1);
+    for (int y = y0; y < y1; ++y) {
+      uint8_t* row = plane.data + y * plane.stride;
+      if constexpr (sizeof(T) == 1) {
+        if (step == 1)
+          kernels::RunRow<1>(row, 1, plane.width, k.apply8_block,
+                             [&](uint8_t* s, int, int, int n) { k.apply8(s, n, lut); });
+        else
+          k.apply8_strided(row, step, plane.width, lut);
+      } else if (plain) {
+        kernels::RunRow<2>(row, 2, plane.width, k.apply16_block,
+                           [&](uint8_t* s, int, int, int n) { k.apply16(s, n, lut); });
+      } else {
+        k.apply_codec(row, step, plane.width, codec, lut);
+      }
+    }
   });
-  affinity_.Clear();
 }
 
-void Equalizer::PlaneHistogram(const uint8_t* data, ptrdiff_t stride, int width, int height,
-                               int step, const SampleFormat& format) {
-  const int bins = format.bins();
+void EqualizerCore::CountFrame(const Plane& plane, uint32_t* hist, bool keep) {
+  const int bins = plane.format.bins();
   const int slots = Slots(pool_);
-  const int pieces = Pieces(pool_, height);
+  const int pieces = Pieces(pool_, plane.height);
+  const bool wide = plane.format.depth > 8;
   affinity_.Clear();
+  if (counters_.size() < static_cast<size_t>(slots)) counters_.resize(static_cast<size_t>(slots));
   if (pieces <= 1) {
-    if (format.depth > 8)
-      HistogramWide(data, stride, width, height, step, format, frame_hist_.data());
-    else
-      Histogram8(data, stride, width, height, step, frame_hist_.data());
+    std::memset(hist, 0, static_cast<size_t>(bins) * sizeof(*hist));
+    if (wide) {
+      AccumulateWide(plane, hist);
+      return;
+    }
+    HistogramCounter8& c = counters_[0];
+    c.Start(static_cast<uint64_t>(plane.width) * static_cast<uint64_t>(plane.height), plane.width,
+            plane.pixel_step);
+    c.Add(plane);
+    c.Finish(hist);
     return;
   }
   // Each thread counts the pieces it takes into its own histogram; the sums
   // are the same whoever counted what.
   partial_hists_.Begin(slots, bins);
-  const bool wide = format.depth > 8;
-  const uint64_t share = static_cast<uint64_t>(width) * static_cast<uint64_t>(height) /
-                         static_cast<uint64_t>(slots);
+  const uint64_t share = static_cast<uint64_t>(plane.width) *
+                         static_cast<uint64_t>(plane.height) / static_cast<uint64_t>(slots);
   if (!wide) {
     // Any thread may take its first piece in any frame: all counters get
     // their tables now, so a steady stream allocates nothing.
-    counters_.resize(static_cast<size_t>(slots));
-    for (auto& c : counters_) c.Reserve(share, width, step);
+    for (auto& c : counters_) c.Reserve(share, plane.width, plane.pixel_step);
     counting_.assign(static_cast<size_t>(slots), 0);
   }
   // When a thread's share of an 8-bit plane fits a core's cache (1080p on
   // two threads), the thread that counted a stripe maps it too; larger
   // shares, or 16-bit ones, gained nothing that way (2-4 % slower).
   constexpr uint64_t kCachedShare = 1u << 20;
-  const bool keep = !wide && share <= kCachedShare;
+  keep = keep && !wide && share <= kCachedShare;
   if (keep) affinity_.Begin(pieces);
   ForEach(pool_, pieces, [&](int i, int slot) {
     if (keep) affinity_.Ran(i, slot);
     int y0, y1;
-    StripeRows(i, pieces, height, &y0, &y1);
-    const uint8_t* rows = data + y0 * stride;
+    StripeRows(i, pieces, plane.height, &y0, &y1);
+    const Plane rows = plane.Rows(y0, y1);
     if (wide) {
-      AccumulateHistogramWide(rows, stride, width, y1 - y0, step, format,
-                              partial_hists_.Get(slot));
+      AccumulateWide(rows, partial_hists_.Get(slot));
       return;
     }
     HistogramCounter8& c = counters_[static_cast<size_t>(slot)];
     if (!counting_[static_cast<size_t>(slot)]) {
-      c.Start(share, width, step);
+      c.Start(share, plane.width, plane.pixel_step);
       counting_[static_cast<size_t>(slot)] = 1;
     }
-    c.Add(rows, stride, width, y1 - y0, step);
+    c.Add(rows);
   });
   if (!wide) {
     // The counters' tables folded into bins, each on its own thread.
@@ -151,22 +203,19 @@ void Equalizer::PlaneHistogram(const uint8_t* data, ptrdiff_t stride, int width,
       if (counting_[static_cast<size_t>(k)]) counters_[static_cast<size_t>(k)].Finish(partial_hists_.Get(k));
     });
   }
-  partial_hists_.Sum(pool_, frame_hist_.data());
+  partial_hists_.Sum(pool_, hist);
 }
 
 template <typename T>
-bool Equalizer::BuildGlobalLut(const SampleFormat& format, uint64_t pixels, const Params& p,
-                               bool exact, T* lut) {
+bool EqualizerCore::BuildGlobalLut(const SampleFormat& format, uint64_t pixels, const Params& p,
+                                   bool exact, T* lut) {
   const int bins = format.bins();
   if (p.clip_limit > 0.0) {
     const uint32_t limit = ClipLimitCount(p.clip_limit, pixels, bins);
-    if (exact) {
-      scratch_hist_.assign(frame_hist_.begin(), frame_hist_.end());
-      ClipHistogram(scratch_hist_.data(), bins, limit);
-      BuildCdfLut(scratch_hist_.data(), bins, pixels, lut);
-    } else {
+    if (exact)
+      BuildClaheLut(frame_hist_.data(), bins, pixels, limit, lut);
+    else
       BuildCdfLutSmoothed(smoother_.regions(), bins, pixels, limit, lut);
-    }
   } else if (exact ? !BuildEqualizeLut(frame_hist_.data(), bins, lut)
                    : !BuildEqualizeLutSmoothed(smoother_.regions(), bins, pixels, lut)) {
     return false;  // flat: cv::equalizeHist leaves it as it is
@@ -174,5 +223,17 @@ bool Equalizer::BuildGlobalLut(const SampleFormat& format, uint64_t pixels, cons
   FinishLut(lut, bins, p.range, p.strength);
   return true;
 }
+
+Equalizer::Equalizer() : core_(new EqualizerCore) {}
+Equalizer::~Equalizer() = default;
+Equalizer::Equalizer(Equalizer&&) noexcept = default;
+Equalizer& Equalizer::operator=(Equalizer&&) noexcept = default;
+
+bool Equalizer::Process(const Plane& plane, const Params& params, FrameReport* report) {
+  return core_->Process(plane, params, report);
+}
+void Equalizer::Reset() { core_->Reset(); }
+void Equalizer::SetThreads(int threads) { core_->SetThreads(threads); }
+int Equalizer::threads() const { return core_->threads(); }
 
 }  // namespace histeq

@@ -1,111 +1,47 @@
-#include "histeq/histogram.h"
+#include "histogram.h"
 
 #include <algorithm>
 #include <cstring>
-#include <vector>
+#include <new>
 
-#include "binned_count.h"
-#include "histeq/simd.h"
-#include "prefetch.h"
-#include "x86.h"
+#include "kernels/kernels.h"
+#include "sample.h"
+#include "threads.h"
 
 namespace histeq {
 namespace {
 
-#ifdef HISTEQ_X86
-// Adds the lowest word of `lo` and the highest of `hi` to `range`.
-// phminposuw gives the lowest word of eight; the highest is the lowest of
-// the complements.
-HISTEQ_TARGET_AVX2 inline void AddRangeOf(__m256i lo, __m256i hi, ValueRange* range) {
-  const __m128i lo8 = _mm_min_epu16(_mm256_castsi256_si128(lo), _mm256_extracti128_si256(lo, 1));
-  const __m128i hi8 = _mm_max_epu16(_mm256_castsi256_si128(hi), _mm256_extracti128_si256(hi, 1));
-  range->Add(_mm_extract_epi16(_mm_minpos_epu16(lo8), 0));
-  range->Add(0xffff - _mm_extract_epi16(_mm_minpos_epu16(_mm_xor_si128(hi8, _mm_set1_epi16(-1))), 0));
-}
-
-// The lowest and highest of a block of 16-bit words, 16 at a time, rows
-// with a tail of fewer left to the caller. Returns the columns it did.
-HISTEQ_TARGET_AVX2 int WordRangeAvx2(const uint8_t* data, ptrdiff_t stride, int width,
-                                     int height, ValueRange* range) {
-  const int vector_width = width & ~15;
-  if (vector_width == 0) return 0;
-  __m256i lo = _mm256_set1_epi16(-1), hi = _mm256_setzero_si256();
-  for (int y = 0; y < height; ++y) {
-    const uint8_t* p = data + y * stride;
-    for (int x = 0; x < vector_width; x += 16) {
-      const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 2 * x));
-      lo = _mm256_min_epu16(lo, w);
-      hi = _mm256_max_epu16(hi, w);
-    }
-  }
-  AddRangeOf(lo, hi, range);
-  return vector_width;
-}
-
-// Counts a block of 16-bit words and finds their range in the same pass:
-// 16 words in a vector for the range, then counted one by one from L1.
-// Returns the columns it did (the rows' tails are the caller's).
-HISTEQ_TARGET_AVX2 int CountWordsAvx2(const uint8_t* data, ptrdiff_t stride, int width,
-                                      int height, uint32_t* hist, ValueRange* range) {
-  const int vector_width = width & ~15;
-  if (vector_width == 0) return 0;
-  __m256i lo = _mm256_set1_epi16(-1), hi = _mm256_setzero_si256();
-  for (int y = 0; y < height; ++y) {
-    const uint8_t* p = data + y * stride;
-    FetchRowAhead(p, stride, y, height, 2 * static_cast<int64_t>(width));
-    for (int x = 0; x < vector_width; x += 16) {
-      const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 2 * x));
-      lo = _mm256_min_epu16(lo, w);
-      hi = _mm256_max_epu16(hi, w);
-      for (int k = 0; k < 16; ++k) {
-        uint16_t v;
-        std::memcpy(&v, p + 2 * (x + k), 2);
-        ++hist[v];
-      }
-    }
-  }
-  AddRangeOf(lo, hi, range);
-  return vector_width;
-}
-
-// dst[v] += src[v], 8 at a time. Returns where the tail starts.
-HISTEQ_TARGET_AVX2 int AddCountsAvx2(uint32_t* dst, const uint32_t* src, int n) {
-  int v = 0;
-  for (; v + 8 <= n; v += 8) {
-    __m256i* d = reinterpret_cast<__m256i*>(dst + v);
-    _mm256_storeu_si256(
-        d, _mm256_add_epi32(_mm256_loadu_si256(d),
-                            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + v))));
-  }
-  return v;
-}
-#endif
-
 constexpr int kSubHistograms = 4;
 
-// Counts one row into four sub-histograms used round-robin: runs of equal
-// samples (common in video) would otherwise make every increment wait for the
-// store of the previous one to the same counter. kStep > 0 fixes the pixel
-// step at compile time (the planar case); kStep == 0 reads it from `step`.
+// Counts rows into four sub-histograms used round-robin: runs of equal
+// samples (common in video) would otherwise make every increment wait for
+// the store of the previous one to the same counter. kStep > 0 fixes the
+// pixel step at compile time (the planar case); kStep == 0 reads `step`.
 template <int kStep>
-void CountRow(const uint8_t* p, int width, int step,
-              uint32_t sub[kSubHistograms][kBins8]) {
+void CountSamples(const uint8_t* data, ptrdiff_t stride, int width, int height, int step,
+                  uint32_t sub[kSubHistograms][kBins8]) {
   const int s = kStep > 0 ? kStep : step;
-  int x = 0;
-  for (; x + 4 <= width; x += 4, p += 4 * s) {
-    ++sub[0][p[0]];
-    ++sub[1][p[s]];
-    ++sub[2][p[2 * s]];
-    ++sub[3][p[3 * s]];
+  for (int y = 0; y < height; ++y) {
+    const uint8_t* p = data + y * stride;
+    int x = 0;
+    for (; x + 4 <= width; x += 4, p += 4 * s) {
+      ++sub[0][p[0]];
+      ++sub[1][p[s]];
+      ++sub[2][p[2 * s]];
+      ++sub[3][p[3 * s]];
+    }
+    for (; x < width; ++x, p += s) ++sub[0][p[0]];
   }
-  for (; x < width; ++x, p += s) ++sub[0][p[0]];
 }
 
-template <int kStep>
-void CountPlane(const uint8_t* data, ptrdiff_t stride, int width, int height,
-                int step, uint32_t sub[kSubHistograms][kBins8]) {
-  for (int y = 0; y < height; ++y)
-    CountRow<kStep>(data + y * stride, width, step, sub);
+void AccumulateSamples(const Plane& pl, uint32_t hist[kBins8]) {
+  uint32_t sub[kSubHistograms][kBins8];
+  std::memset(sub, 0, sizeof(sub));
+  if (pl.pixel_step == 1)
+    CountSamples<1>(pl.data, pl.stride, pl.width, pl.height, 1, sub);
+  else
+    CountSamples<0>(pl.data, pl.stride, pl.width, pl.height, pl.pixel_step, sub);
+  for (int v = 0; v < kBins8; ++v) hist[v] += sub[0][v] + sub[1][v] + sub[2][v] + sub[3][v];
 }
 
 // Neighbouring samples of real pictures are alike, so counting pairs of
@@ -128,6 +64,11 @@ constexpr size_t kPairs = 1u << 16;
 // which the CPU takes for a dependency (4K aliasing; 1080p photo on Zen 3:
 // 5-10 % faster).
 constexpr size_t kSkew = 64 / sizeof(uint32_t);
+
+// From about a thousand samples on, the bit-count counter's fixed cost
+// (clearing 2 KiB, counting out four classes at the end) is less than it
+// saves.
+constexpr uint64_t kKernelCounterMin = 1024;
 
 // Entry (b << 8 | a) of a table counts pairs whose first sample is a and
 // second b (little-endian words; the other order would count the same
@@ -184,117 +125,125 @@ void CountPairs(const uint8_t* data, ptrdiff_t stride, int width, int height, ui
   *run_io = run;
 }
 
-// From about a thousand samples on, BinnedCounter8's fixed cost (clearing
-// 2 KiB, counting out four classes at the end) is less than it saves.
-constexpr uint64_t kBinnedMin = 1024;
-
-bool BinnedPaysOff(uint64_t samples, int pixel_step) {
-  return samples >= kBinnedMin && BinnedCounter8::Works(pixel_step);
-}
-
-bool PairsPayOff(uint64_t samples, int width, int pixel_step) {
-  return samples >= kPairHistogramMin && width >= 16 && pixel_step == 1;
-}
-
 }  // namespace
-
-void AccumulateHistogram8(const uint8_t* data, ptrdiff_t stride, int width,
-                          int height, int pixel_step, uint32_t hist[kBins8]) {
-  if (width <= 0 || height <= 0) return;
-#ifdef HISTEQ_X86
-  if (BinnedPaysOff(static_cast<uint64_t>(width) * static_cast<uint64_t>(height), pixel_step)) {
-    BinnedCounter8 counter;  // 17 KiB of stack, nothing allocated
-    counter.Start();
-    counter.Add(data, stride, width, height, pixel_step);
-    counter.Finish(hist);
-    return;
-  }
-#endif
-  uint32_t sub[kSubHistograms][kBins8];
-  std::memset(sub, 0, sizeof(sub));
-  if (pixel_step == 1)
-    CountPlane<1>(data, stride, width, height, 1, sub);
-  else
-    CountPlane<0>(data, stride, width, height, pixel_step, sub);
-  for (int v = 0; v < kBins8; ++v)
-    hist[v] += sub[0][v] + sub[1][v] + sub[2][v] + sub[3][v];
-}
 
 HistogramCounter8::HistogramCounter8() = default;
 HistogramCounter8::~HistogramCounter8() = default;
 HistogramCounter8::HistogramCounter8(HistogramCounter8&&) noexcept = default;
 HistogramCounter8& HistogramCounter8::operator=(HistogramCounter8&&) noexcept = default;
 
-void HistogramCounter8::Reserve(uint64_t samples, int width, int pixel_step) {
-#ifdef HISTEQ_X86
-  if (BinnedPaysOff(samples, pixel_step)) {
-    if (!binned_) binned_.reset(new BinnedCounter8);
-    return;
-  }
-#endif
-  if (PairsPayOff(samples, width, pixel_step)) pairs_.resize(2 * kPairs + kSkew);
+HistogramCounter8::Way HistogramCounter8::Choose(uint64_t samples, int width, int step) const {
+  const kernels::Counter8* k = kernels::Active().counter8;
+  if (k && samples >= kKernelCounterMin && k->takes(step)) return Way::kKernel;
+  if (samples >= kPairHistogramMin && width >= 16 && step == 1) return Way::kPairs;
+  return Way::kSamples;
 }
 
-void HistogramCounter8::Start(uint64_t samples, int width, int pixel_step) {
+// The kernel counter's state, made (aligned to 64 bytes) for the counter
+// the active table has.
+void* HistogramCounter8::KernelState() {
+  const kernels::Counter8* k = kernels::Active().counter8;
+  if (kernel_ != k || !state_) {
+    state_.reset(new uint8_t[k->state_size + 64]);
+    kernel_ = k;
+  }
+  const uintptr_t at = reinterpret_cast<uintptr_t>(state_.get());
+  return state_.get() + ((64 - at % 64) % 64);
+}
+
+void HistogramCounter8::Reserve(uint64_t samples, int width, int step) {
+  switch (Choose(samples, width, step)) {
+    case Way::kKernel:
+      KernelState();
+      break;
+    case Way::kPairs:
+      pairs_.resize(2 * kPairs + kSkew);
+      break;
+    case Way::kSamples:
+      break;
+  }
+}
+
+void HistogramCounter8::Start(uint64_t samples, int width, int step) {
   std::memset(hist_, 0, sizeof hist_);
   run_value_ = run_ = 0;
-  pairs_on_ = false;
-#ifdef HISTEQ_X86
-  binned_on_ = BinnedPaysOff(samples, pixel_step);
-  if (binned_on_) {
-    if (!binned_) binned_.reset(new BinnedCounter8);
-    binned_->Start();
-    return;
+  way_ = Choose(samples, width, step);
+  if (way_ == Way::kKernel) {
+    kernels::Active().counter8->start(KernelState());
+  } else if (way_ == Way::kPairs) {
+    pairs_.resize(2 * kPairs + kSkew);
+    std::memset(pairs_.data(), 0, pairs_.size() * sizeof(uint32_t));
   }
-#endif
-  pairs_on_ = PairsPayOff(samples, width, pixel_step);
-  if (!pairs_on_) return;
-  pairs_.resize(2 * kPairs + kSkew);
-  std::memset(pairs_.data(), 0, pairs_.size() * sizeof(uint32_t));
 }
 
-void HistogramCounter8::Add(const uint8_t* data, ptrdiff_t stride, int width, int height,
-                            int pixel_step) {
-  if (width <= 0 || height <= 0) return;
-#ifdef HISTEQ_X86
-  if (binned_on_ && BinnedCounter8::Works(pixel_step)) {
-    binned_->Add(data, stride, width, height, pixel_step);
-    return;
-  }
-#endif
-  if (pairs_on_ && pixel_step == 1 && width >= 16) {
+void HistogramCounter8::Add(const Plane& p) {
+  if (p.empty()) return;
+  const kernels::Counter8* k = kernels::Active().counter8;
+  if (way_ == Way::kKernel && k == kernel_ && k->takes(p.pixel_step)) {
+    k->add(KernelState(), p.data, p.stride, p.width, p.height, p.pixel_step);
+  } else if (way_ == Way::kPairs && p.pixel_step == 1 && p.width >= 16) {
     uint32_t* t0 = pairs_.data();
-    CountPairs(data, stride, width, height, t0, t0 + kPairs + kSkew, hist_, &run_value_, &run_);
+    CountPairs(p.data, p.stride, p.width, p.height, t0, t0 + kPairs + kSkew, hist_, &run_value_,
+               &run_);
   } else {
-    AccumulateHistogram8(data, stride, width, height, pixel_step, hist_);
+    AccumulateSamples(p, hist_);
   }
 }
 
 void HistogramCounter8::Finish(uint32_t hist[kBins8]) {
   hist_[run_value_] += run_;
   run_ = 0;
-#ifdef HISTEQ_X86
-  if (binned_on_) {
-    binned_->Finish(hist_);
-    binned_on_ = false;
-  }
-#endif
-  if (pairs_on_) {
+  if (way_ == Way::kKernel) {
+    static_cast<const kernels::Counter8*>(kernel_)->finish(KernelState(), hist_);
+  } else if (way_ == Way::kPairs) {
     const uint32_t* t0 = pairs_.data();
     FoldPairs(t0, hist_);
     FoldPairs(t0 + kPairs + kSkew, hist_);
-    pairs_on_ = false;
   }
+  way_ = Way::kSamples;
   for (int v = 0; v < kBins8; ++v) hist[v] += hist_[v];
 }
 
-void Histogram8(const uint8_t* data, ptrdiff_t stride, int width, int height,
-                int pixel_step, uint32_t hist[kBins8]) {
-  std::memset(hist, 0, kBins8 * sizeof(hist[0]));
-  if (width <= 0 || height <= 0) return;
-  thread_local HistogramCounter8 counter;
-  counter.Start(static_cast<uint64_t>(width) * static_cast<uint64_t>(height), width, pixel_step);
-  counter.Add(data, stride, width, height, pixel_step);
+ValueRange WordRange(const uint8_t* data, ptrdiff_t stride, int width, int height) {
+  ValueRange range;
+  int x0 = kernels::Active().word_range(data, stride, width, height, &range.lo, &range.hi);
+  if (x0 < width)
+    kernels::Scalar().word_range(data + 2 * x0, stride, width - x0, height, &range.lo, &range.hi);
+  return range;
+}
+
+void AddCounts(uint32_t* dst, const uint32_t* src, int n) {
+  const int v = kernels::Active().add_counts(dst, src, 0, n);
+  kernels::Scalar().add_counts(dst, src, v, n);
+}
+
+ValueRange AccumulateWide(const Plane& p, uint32_t* hist) {
+  ValueRange range;
+  if (p.empty()) return range;
+  if (PlainWords(p)) {
+    const int x0 =
+        kernels::Active().count_words(p.data, p.stride, p.width, p.height, hist, &range.lo, &range.hi);
+    if (x0 < p.width)
+      kernels::Scalar().count_words(p.data + 2 * x0, p.stride, p.width - x0, p.height, hist,
+                                    &range.lo, &range.hi);
+    return range;
+  }
+  kernels::Active().count_codec(p.data, p.stride, p.width, p.height, p.pixel_step,
+                                CodecOf(p.format), hist, &range.lo, &range.hi);
+  return range;
+}
+
+void CountPlane(const Plane& p, uint32_t* hist) {
+  std::memset(hist, 0, static_cast<size_t>(p.format.bins()) * sizeof(hist[0]));
+  if (p.empty()) return;
+  if (p.format.depth > 8) {
+    AccumulateWide(p, hist);
+    return;
+  }
+  HistogramCounter8 counter;
+  counter.Start(static_cast<uint64_t>(p.width) * static_cast<uint64_t>(p.height), p.width,
+                p.pixel_step);
+  counter.Add(p);
   counter.Finish(hist);
 }
 
@@ -325,83 +274,6 @@ void PartialHistograms::Sum(ThreadPool* pool, uint32_t* hist) const {
     for (size_t k = 0; k < used_.size(); ++k)
       if (used_[k]) AddCounts(hist + v0, &counts_[k * static_cast<size_t>(bins_) + v0], n);
   });
-}
-
-ValueRange WordRange(const uint8_t* data, ptrdiff_t stride, int width, int height) {
-  ValueRange range;
-  int x0 = 0;
-#ifdef HISTEQ_X86
-  if (ActiveSimd() >= SimdLevel::kAvx2) x0 = WordRangeAvx2(data, stride, width, height, &range);
-#endif
-  for (int y = 0; y < height; ++y) {
-    const uint8_t* p = data + y * stride;
-    for (int x = x0; x < width; ++x) {
-      uint16_t w;
-      std::memcpy(&w, p + 2 * x, 2);
-      range.Add(w);
-    }
-  }
-  return range;
-}
-
-void AddCounts(uint32_t* dst, const uint32_t* src, int n) {
-  int v = 0;
-#ifdef HISTEQ_X86
-  if (ActiveSimd() >= SimdLevel::kAvx2) v = AddCountsAvx2(dst, src, n);
-#endif
-  for (; v < n; ++v) dst[v] += src[v];
-}
-
-ValueRange AccumulateHistogramWide(const uint8_t* data, ptrdiff_t stride, int width,
-                                   int height, int step, const SampleFormat& format,
-                                   uint32_t* hist) {
-  ValueRange range;
-  if (step == 2 && format.shift == 0 && !format.big_endian && format.max_value() == 0xffff) {
-    // Plain 16-bit words: the range from vectors of the words being counted
-    // (tracking it word by word costs more than the counting).
-    int x0 = 0;
-#ifdef HISTEQ_X86
-    if (ActiveSimd() >= SimdLevel::kAvx2) x0 = CountWordsAvx2(data, stride, width, height, hist, &range);
-#endif
-    if (x0 == 0) {
-      for (int y = 0; y < height; ++y) {
-        const uint8_t* p = data + y * stride;
-        for (int x = 0; x < width; ++x) {
-          uint16_t w;
-          std::memcpy(&w, p + 2 * x, 2);
-          ++hist[w];
-        }
-      }
-      range.Add(WordRange(data, stride, width, height));
-      return range;
-    }
-    for (int y = 0; y < height; ++y) {
-      const uint8_t* p = data + y * stride;
-      for (int x = x0; x < width; ++x) {
-        uint16_t w;
-        std::memcpy(&w, p + 2 * x, 2);
-        ++hist[w];
-        range.Add(w);
-      }
-    }
-    return range;
-  }
-  const WideCodec codec(format);
-  for (int y = 0; y < height; ++y) {
-    const uint8_t* p = data + y * stride;
-    for (int x = 0; x < width; ++x, p += step) {
-      const uint32_t v = codec.Read(p);
-      ++hist[v];
-      range.Add(static_cast<int>(v));
-    }
-  }
-  return range;
-}
-
-void HistogramWide(const uint8_t* data, ptrdiff_t stride, int width, int height,
-                   int step, const SampleFormat& format, uint32_t* hist) {
-  std::memset(hist, 0, static_cast<size_t>(format.bins()) * sizeof(hist[0]));
-  AccumulateHistogramWide(data, stride, width, height, step, format, hist);
 }
 
 }  // namespace histeq

@@ -1,12 +1,10 @@
-#include "histeq/lut.h"
+#include "lut.h"
 
 #include <algorithm>
 #include <cmath>
 
-#include "histeq/simd.h"
+#include "kernels/kernels.h"
 #include "round.h"
-
-#include "x86.h"
 
 namespace histeq {
 namespace {
@@ -23,65 +21,28 @@ T Saturate(double v, int max_value) {
   return static_cast<T>(r < 0 ? 0 : (r > max_value ? max_value : r));
 }
 
-#ifdef HISTEQ_X86
-// BuildCdfLut for 16-bit tables, 16 entries at a time: an in-register prefix
-// sum (four shifted adds) plus the running total, then the same float
-// conversion, product and rounding (cvtps2dq: to nearest, ties to even) as
-// the scalar loop. The sums stay below 2^31, where int32 and uint64 convert
-// to the same float. Returns how many entries it filled (a multiple of 16)
-// and their sum in `*sum`.
-HISTEQ_TARGET_AVX512 int CdfLut16Avx512(const uint32_t* hist, int bins, float scale, int max_value,
-                                        uint16_t* lut, uint64_t* sum) {
-  const __m512i zero = _mm512_setzero_si512(), last = _mm512_set1_epi32(15);
-  const __m512i top = _mm512_set1_epi32(max_value);
-  const __m512 vscale = _mm512_set1_ps(scale);
-  __m512i carry = zero;
-  int v = 0;
-  for (; v + 16 <= bins; v += 16) {
-    __m512i x = _mm512_loadu_si512(hist + v);
-    x = _mm512_add_epi32(x, _mm512_mask_alignr_epi32(zero, 0xFFFF, x, zero, 15));
-    x = _mm512_add_epi32(x, _mm512_mask_alignr_epi32(zero, 0xFFFF, x, zero, 14));
-    x = _mm512_add_epi32(x, _mm512_mask_alignr_epi32(zero, 0xFFFF, x, zero, 12));
-    x = _mm512_add_epi32(x, _mm512_mask_alignr_epi32(zero, 0xFFFF, x, zero, 8));
-    x = _mm512_add_epi32(x, carry);
-    carry = _mm512_permutexvar_epi32(last, x);
-    __m512i r = _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_cvtepi32_ps(x), vscale));
-    r = _mm512_min_epi32(_mm512_max_epi32(r, zero), top);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(lut + v), _mm512_cvtepi32_epi16(r));
-  }
-  *sum = static_cast<uint32_t>(_mm_cvtsi128_si32(_mm512_castsi512_si128(carry)));
-  return v;
+template <typename T>
+void IdentityLut(T* lut, int first, int end) {
+  for (int v = first; v < end; ++v) lut[v] = static_cast<T>(v);
 }
 
-// ClipHistogram's first pass, 16 bins at a time: the bins capped at `limit`
-// and the sum of what was cut off. Returns how many bins it did.
-HISTEQ_TARGET_AVX512 int ClipAvx512(uint32_t* hist, int bins, uint32_t limit, uint64_t* clipped) {
-  const __m512i vlimit = _mm512_set1_epi32(static_cast<int>(limit));
-  __m512i acc = _mm512_setzero_si512();  // eight 64-bit sums
-  int v = 0;
-  for (; v + 16 <= bins; v += 16) {
-    const __m512i h = _mm512_loadu_si512(hist + v);
-    const __m512i kept = _mm512_min_epu32(h, vlimit);
-    const __m512i over = _mm512_sub_epi32(h, kept);
-    _mm512_storeu_si512(hist + v, kept);
-    acc = _mm512_add_epi64(acc, _mm512_cvtepu32_epi64(_mm512_castsi512_si256(over)));
-    acc = _mm512_add_epi64(acc, _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64(over, 1)));
-  }
-  *clipped = static_cast<uint64_t>(_mm512_reduce_add_epi64(acc));
-  return v;
+// The kernels' CDF scan for the table's type.
+inline int CdfScan(const kernels::Kernels& k, const uint32_t* hist, int first, int end,
+                   const kernels::Spread& s, float scale, int max_value, uint64_t* kept,
+                   uint8_t* lut) {
+  return k.cdf_span8(hist, first, end, s, scale, max_value, kept, lut);
 }
-#endif
+inline int CdfScan(const kernels::Kernels& k, const uint32_t* hist, int first, int end,
+                   const kernels::Spread& s, float scale, int max_value, uint64_t* kept,
+                   uint16_t* lut) {
+  return k.cdf_span16(hist, first, end, s, scale, max_value, kept, lut);
+}
 
 }  // namespace
 
 template <typename T>
-void IdentityLut(T* lut, int bins) {
-  for (int v = 0; v < bins; ++v) lut[v] = static_cast<T>(v);
-}
-
-template <typename T>
 bool BuildEqualizeLut(const uint32_t* hist, int bins, T* lut) {
-  IdentityLut(lut, bins);
+  IdentityLut(lut, 0, bins);
   uint64_t total = 0;
   for (int v = 0; v < bins; ++v) total += hist[v];
   if (total == 0) return false;
@@ -102,32 +63,6 @@ bool BuildEqualizeLut(const uint32_t* hist, int bins, T* lut) {
   return true;
 }
 
-namespace {
-
-template <typename T>
-void CompressSpan(T* lut, int first, int end, int bins) {
-  const uint64_t max_value = static_cast<uint64_t>(bins - 1);
-  const uint64_t lo = 16u * static_cast<uint64_t>(bins) / 256;
-  const uint64_t span = 219u * static_cast<uint64_t>(bins) / 256;
-  for (int v = first; v < end; ++v)
-    lut[v] = static_cast<T>(lo + (lut[v] * span * 2 + max_value) / (2 * max_value));
-}
-
-template <typename T>
-void BlendSpan(T* lut, int first, int end, double strength) {
-  if (strength >= 1.0) return;
-  const double s = strength > 0.0 ? strength : 0.0;
-  for (int v = first; v < end; ++v)
-    lut[v] = static_cast<T>(std::lround(v + s * (static_cast<double>(lut[v]) - v)));
-}
-
-}  // namespace
-
-template <typename T>
-void CompressLutToLimitedRange(T* lut, int bins) {
-  CompressSpan(lut, 0, bins, bins);
-}
-
 uint32_t ClipLimitCount(double clip, uint64_t pixels, int bins) {
   if (!(clip > 0.0)) return 0;
   const double limit = clip * static_cast<double>(pixels) / bins;
@@ -135,56 +70,60 @@ uint32_t ClipLimitCount(double clip, uint64_t pixels, int bins) {
   return limit < 1.0 ? 1u : static_cast<uint32_t>(limit);
 }
 
-void ClipHistogram(uint32_t* hist, int bins, uint32_t limit) {
-  // Without a branch: with 65536 bins and a limit of a count or two, whether
-  // a bin is over it is a coin toss.
+ClipSpread ClipSpread::Make(uint32_t limit, uint64_t clipped, int bins) {
+  ClipSpread s;
+  s.limit = limit;
+  if (limit == 0 || clipped == 0) return s;
+  const uint64_t b = static_cast<uint64_t>(bins);
+  s.batch = static_cast<uint32_t>(clipped / b);
+  s.residual = static_cast<uint32_t>(clipped % b);
+  if (s.residual != 0) s.step = std::max<uint32_t>(static_cast<uint32_t>(bins) / s.residual, 1);
+  return s;
+}
+
+uint64_t ClipSpread::Added(int v) const {
+  const uint64_t n = static_cast<uint64_t>(v) + 1;
+  uint64_t added = static_cast<uint64_t>(batch) * n;
+  if (residual != 0) added += std::min<uint64_t>(residual, static_cast<uint64_t>(v) / step + 1);
+  return added;
+}
+
+uint64_t ClippedCounts(const uint32_t* hist, int first, int end, uint32_t limit) {
+  if (limit == 0) return 0;
   uint64_t clipped = 0;
-  int v = 0;
-#ifdef HISTEQ_X86
-  if (ActiveSimd() >= SimdLevel::kAvx512Vbmi) v = ClipAvx512(hist, bins, limit, &clipped);
-#endif
-  for (; v < bins; ++v) {
-    const uint32_t h = hist[v];
-    const uint32_t over = h > limit ? h - limit : 0;
-    clipped += over;
-    hist[v] = h - over;
-  }
-  const uint32_t batch = static_cast<uint32_t>(clipped / static_cast<uint64_t>(bins));
-  uint32_t residual = static_cast<uint32_t>(clipped % static_cast<uint64_t>(bins));
-  for (int v = 0; v < bins; ++v) hist[v] += batch;
-  if (residual != 0) {
-    const uint32_t step = std::max<uint32_t>(static_cast<uint32_t>(bins) / residual, 1);
-    for (uint32_t v = 0; v < static_cast<uint32_t>(bins) && residual > 0; v += step, --residual)
-      ++hist[v];
-  }
+  const int v = kernels::Active().clipped_counts(hist, first, end, limit, &clipped);
+  kernels::Scalar().clipped_counts(hist, v, end, limit, &clipped);
+  return clipped;
 }
 
 template <typename T>
-void BuildCdfLut(const uint32_t* hist, int bins, uint64_t pixels, T* lut) {
+uint64_t BuildCdfLutSpan(const uint32_t* hist, int first, int end, uint64_t below,
+                         const ClipSpread& spread, uint64_t pixels, int bins, T* lut) {
   if (pixels == 0) {
-    IdentityLut(lut, bins);
-    return;
+    IdentityLut(lut, first, end);
+    return below;
   }
-  // The same float operations as cv::CLAHE: lutScale = float(M) / pixels.
+  // cv::CLAHE's float operations: lutScale = float(M) / pixels.
   const int max_value = bins - 1;
   const float scale = static_cast<float>(max_value) / static_cast<float>(pixels);
-  uint64_t sum = 0;
-  int v = 0;
-#ifdef HISTEQ_X86
-  // The clipped histogram sums to the tile's pixels.
-  if (sizeof(T) == 2 && pixels < (1ull << 31) && ActiveSimd() >= SimdLevel::kAvx512Vbmi) {
-    v = CdfLut16Avx512(hist, bins, scale, max_value, reinterpret_cast<uint16_t*>(lut), &sum);
-  }
-#endif
-  for (; v < bins; ++v) {
-    sum += hist[v];
-    lut[v] = SaturateRound<T>(static_cast<float>(sum) * scale, max_value);
-  }
+  const kernels::Spread s = {spread.limit, spread.batch, spread.residual, spread.step};
+  uint64_t kept = below;
+  int v = first;
+  // The vector kernels sum in 32 bits; a table's sums never pass its pixels.
+  if (pixels < (1ull << 31)) v = CdfScan(kernels::Active(), hist, first, end, s, scale, max_value, &kept, lut);
+  CdfScan(kernels::Scalar(), hist, v, end, s, scale, max_value, &kept, lut);
+  return kept;
+}
+
+template <typename T>
+void BuildClaheLut(const uint32_t* hist, int bins, uint64_t pixels, uint32_t limit, T* lut) {
+  const ClipSpread spread = ClipSpread::Make(limit, ClippedCounts(hist, 0, bins, limit), bins);
+  BuildCdfLutSpan(hist, 0, bins, 0, spread, pixels, bins, lut);
 }
 
 template <typename T>
 bool BuildEqualizeLutSmoothed(const double* p, int bins, uint64_t pixels, T* lut) {
-  IdentityLut(lut, bins);
+  IdentityLut(lut, 0, bins);
   const double half = pixels > 0 ? 0.5 / static_cast<double>(pixels) : 0.5;
   int i0 = 0;
   while (i0 < bins && p[i0] < half) ++i0;
@@ -204,7 +143,7 @@ bool BuildEqualizeLutSmoothed(const double* p, int bins, uint64_t pixels, T* lut
 template <typename T>
 void BuildCdfLutSmoothed(const double* p, int bins, uint64_t pixels, uint32_t limit, T* lut) {
   const double n = static_cast<double>(pixels);
-  // Clip in the count domain, bin by bin, then spread as ClipHistogram does.
+  // Clip in the count domain, bin by bin, then spread as OpenCV does.
   double excess = 0.0;
   if (limit > 0)
     for (int v = 0; v < bins; ++v) excess += std::max(0.0, p[v] * n - limit);
@@ -243,64 +182,34 @@ void BuildCdfLutSmoothed(const double* p, int bins, uint64_t pixels, uint32_t li
 }
 
 template <typename T>
-void BlendLutWithIdentity(T* lut, int bins, double strength) {
-  BlendSpan(lut, 0, bins, strength);
+void CompressLutToLimitedRange(T* lut, int first, int end, int bins) {
+  const uint64_t max_value = static_cast<uint64_t>(bins - 1);
+  const uint64_t lo = 16u * static_cast<uint64_t>(bins) / 256;
+  const uint64_t span = 219u * static_cast<uint64_t>(bins) / 256;
+  for (int v = first; v < end; ++v)
+    lut[v] = static_cast<T>(lo + (lut[v] * span * 2 + max_value) / (2 * max_value));
 }
 
 template <typename T>
 void FinishLutSpan(T* lut, int first, int end, int bins, Range range, double strength) {
-  if (range == Range::kLimited) CompressSpan(lut, first, end, bins);
-  BlendSpan(lut, first, end, strength);
+  if (range == Range::kLimited) CompressLutToLimitedRange(lut, first, end, bins);
+  if (strength >= 1.0) return;
+  const double s = strength > 0.0 ? strength : 0.0;
+  for (int v = first; v < end; ++v)
+    lut[v] = static_cast<T>(std::lround(v + s * (static_cast<double>(lut[v]) - v)));
 }
 
-template <typename T>
-void FinishLut(T* lut, int bins, Range range, double strength) {
-  FinishLutSpan(lut, 0, bins, bins, range, strength);
-}
-
-#define HISTEQ_INSTANTIATE_LUT(T)                                                        \
-  template void IdentityLut<T>(T*, int);                                                 \
-  template bool BuildEqualizeLut<T>(const uint32_t*, int, T*);                           \
-  template void CompressLutToLimitedRange<T>(T*, int);                                   \
-  template void BuildCdfLut<T>(const uint32_t*, int, uint64_t, T*);                      \
-  template bool BuildEqualizeLutSmoothed<T>(const double*, int, uint64_t, T*);           \
-  template void BuildCdfLutSmoothed<T>(const double*, int, uint64_t, uint32_t, T*);      \
-  template void BlendLutWithIdentity<T>(T*, int, double);                                \
-  template void FinishLut<T>(T*, int, Range, double);                                    \
+#define HISTEQ_INSTANTIATE_LUT(T)                                                          \
+  template bool BuildEqualizeLut<T>(const uint32_t*, int, T*);                             \
+  template uint64_t BuildCdfLutSpan<T>(const uint32_t*, int, int, uint64_t,                \
+                                       const ClipSpread&, uint64_t, int, T*);              \
+  template void BuildClaheLut<T>(const uint32_t*, int, uint64_t, uint32_t, T*);            \
+  template bool BuildEqualizeLutSmoothed<T>(const double*, int, uint64_t, T*);             \
+  template void BuildCdfLutSmoothed<T>(const double*, int, uint64_t, uint32_t, T*);        \
+  template void CompressLutToLimitedRange<T>(T*, int, int, int);                           \
   template void FinishLutSpan<T>(T*, int, int, int, Range, double);
 HISTEQ_INSTANTIATE_LUT(uint8_t)
 HISTEQ_INSTANTIATE_LUT(uint16_t)
 #undef HISTEQ_INSTANTIATE_LUT
-
-// The 8-bit instances.
-void IdentityLut8(uint8_t lut[kBins8]) { IdentityLut(lut, kBins8); }
-bool BuildEqualizeLut8(const uint32_t hist[kBins8], uint8_t lut[kBins8]) {
-  return BuildEqualizeLut(hist, kBins8, lut);
-}
-void CompressLutToLimitedRange8(uint8_t lut[kBins8]) { CompressLutToLimitedRange(lut, kBins8); }
-uint32_t ClipLimitCount8(double clip, uint64_t pixels) { return ClipLimitCount(clip, pixels, kBins8); }
-void ClipHistogram8(uint32_t hist[kBins8], uint32_t limit) { ClipHistogram(hist, kBins8, limit); }
-void BuildCdfLut8(const uint32_t hist[kBins8], uint64_t pixels, uint8_t lut[kBins8]) {
-  BuildCdfLut(hist, kBins8, pixels, lut);
-}
-bool BuildEqualizeLutSmoothed8(const double p[kBins8], uint64_t pixels, uint8_t lut[kBins8]) {
-  return BuildEqualizeLutSmoothed(p, kBins8, pixels, lut);
-}
-void BuildCdfLutSmoothed8(const double p[kBins8], uint64_t pixels, uint32_t limit,
-                          uint8_t lut[kBins8]) {
-  BuildCdfLutSmoothed(p, kBins8, pixels, limit, lut);
-}
-void BlendLutWithIdentity8(uint8_t lut[kBins8], double strength) {
-  BlendLutWithIdentity(lut, kBins8, strength);
-}
-void FinishLut8(uint8_t lut[kBins8], Range range, double strength) {
-  FinishLut(lut, kBins8, range, strength);
-}
-
-bool BuildGlobalLut8(const uint32_t hist[kBins8], Range range, uint8_t lut[kBins8]) {
-  if (!BuildEqualizeLut8(hist, lut)) return false;
-  if (range == Range::kLimited) CompressLutToLimitedRange8(lut);
-  return true;
-}
 
 }  // namespace histeq

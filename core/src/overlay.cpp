@@ -1,14 +1,15 @@
-#include "histeq/overlay.h"
+#include "overlay.h"
 
 #include <algorithm>
-#include <vector>
+
+#include "sample.h"
 
 namespace histeq {
 
 OverlayLayout ComputeOverlayLayout(int width, int height) {
   OverlayLayout l;
   if (width < 16 || height < 16) return l;
-  l.columns = std::min(256, width / 3);
+  l.columns = std::min(kMaxColumns, width / 3);
   l.bar_height = std::max(4, std::min(l.columns / 2, height / 6));
   l.x = 1;
   l.y = 1;
@@ -19,13 +20,13 @@ OverlayLayout ComputeOverlayLayout(int width, int height) {
 }
 
 void OverlayBars(const uint32_t* hist, int bins, int columns, int bar_height, int* bars) {
-  std::vector<uint64_t> sums(static_cast<size_t>(columns), 0);
+  uint64_t sums[kMaxColumns] = {};
   for (int c = 0; c < columns; ++c) {
     const int first = static_cast<int>(static_cast<int64_t>(c) * bins / columns);
     const int last = static_cast<int>(static_cast<int64_t>(c + 1) * bins / columns);
     for (int b = first; b < last; ++b) sums[c] += hist[b];
   }
-  const uint64_t tallest = *std::max_element(sums.begin(), sums.end());
+  const uint64_t tallest = *std::max_element(sums, sums + columns);
   for (int c = 0; c < columns; ++c)
     bars[c] = tallest == 0 ? 0
                            : static_cast<int>((sums[c] * 2 * bar_height + tallest) /
@@ -61,16 +62,14 @@ class Painter {
 
 }  // namespace
 
-void DrawHistogramOverlay(uint8_t* data, ptrdiff_t stride, int width, int height,
-                          int pixel_step, const SampleFormat& format,
-                          const uint32_t* hist_in, const uint32_t* hist_out, int bins,
-                          const OverlayLevels& levels) {
-  const OverlayLayout l = ComputeOverlayLayout(width, height);
+void DrawHistogramOverlay(const Plane& plane, const uint32_t* hist_in, const uint32_t* hist_out,
+                          int bins, const OverlayLevels& levels) {
+  const OverlayLayout l = ComputeOverlayLayout(plane.width, plane.height);
   if (l.columns == 0) return;
-  std::vector<int> bars_in(static_cast<size_t>(l.columns)), bars_out(bars_in.size());
-  OverlayBars(hist_in, bins, l.columns, l.bar_height, bars_in.data());
-  OverlayBars(hist_out, bins, l.columns, l.bar_height, bars_out.data());
-  const Painter paint(data, stride, pixel_step, format);
+  int bars_in[kMaxColumns], bars_out[kMaxColumns];
+  OverlayBars(hist_in, bins, l.columns, l.bar_height, bars_in);
+  OverlayBars(hist_out, bins, l.columns, l.bar_height, bars_out);
+  const Painter paint(plane.data, plane.stride, plane.pixel_step, plane.format);
   for (int y = 0; y < l.height; ++y) {
     // Row y of the panel: border, input bars, border, output bars, border.
     const int in_row = y - 1, out_row = y - 2 - l.bar_height;

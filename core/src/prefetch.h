@@ -12,6 +12,9 @@
 #include <cstdint>
 
 namespace histeq {
+// Internal linkage: kernel files compiled with other target flags include
+// this too, and must not share a copy of these with any other file.
+namespace {
 
 // Within a row, vector loops fetch this far ahead: the prefetcher alone
 // keeps too little in flight for data in another core's cache, in L3 or in
@@ -39,6 +42,7 @@ inline void FetchRowAhead(const uint8_t* row, ptrdiff_t stride, int y, int heigh
   }
 }
 
+}  // namespace
 }  // namespace histeq
 
 #endif  // HISTEQ_SRC_PREFETCH_H_

@@ -3,155 +3,133 @@
 #include <cmath>
 #include <cstring>
 
-#include "histeq/simd.h"
-
-#if defined(__SSE2__) || defined(_M_X64)
-#include <emmintrin.h>
-#define HISTEQ_RGB_SSE2 1
-#endif
+#include "equalizer_core.h"
+#include "kernels/any.h"
+#include "kernels/kernels.h"
+#include "overlay.h"
 
 namespace histeq {
 namespace {
 
-// Luma weights in 15-bit fixed point, summing to exactly 1 << 15 (15 bits so
-// that they fit the signed 16-bit multipliers of the vector path; the scalar
-// path uses the very same numbers, so both give the same bytes).
-struct Weights15 {
-  int r, g, b;
-};
-
-Weights15 ToFixed(const LumaWeights& w) {
+// The layout and the luma weights in 15-bit fixed point, summing to exactly
+// 1 << 15 (15 bits so that they fit the signed 16-bit multipliers of the
+// vector kernels; every kernel uses the very same numbers).
+kernels::Rgb4 Layout(const RgbPlanes& pl, const LumaWeights& w) {
   const int r = static_cast<int>(std::lround(w.kr * 32768.0));
   const int b = static_cast<int>(std::lround(w.kb * 32768.0));
-  return {r, 32768 - r - b, b};
+  return {pl.offset_r, pl.offset_g, pl.offset_b, r, 32768 - r - b, b};
 }
 
-inline uint8_t Luma(const Weights15& w, int r, int g, int b) {
-  return static_cast<uint8_t>((w.r * r + w.g * g + w.b * b + 16384) >> 15);
-}
-
-inline uint8_t Clamp8(int v) { return static_cast<uint8_t>(v < 0 ? 0 : (v > 255 ? 255 : v)); }
-
-// A packed 4-byte layout the vector path can take.
+// Packed 4 bytes a pixel with R, G and B at known offsets: the layout the
+// luma4 and delta4 kernels take.
 bool Packed4(const RgbPlanes& pl) {
-  return ActiveSimd() >= SimdLevel::kSse2 && pl.pixel_step == 4 && pl.offset_r >= 0 && pl.offset_g >= 0 && pl.offset_b >= 0 &&
+  return pl.pixel_step == 4 && pl.offset_r >= 0 && pl.offset_g >= 0 && pl.offset_b >= 0 &&
          pl.offset_r + pl.offset_g + pl.offset_b <= 6;
 }
 
-// x from which the scalar tail of a row starts after the vector part.
-int LumaRowVector(const RgbPlanes& pl, const Weights15& w, int y, int width, uint8_t* out) {
-#ifdef HISTEQ_RGB_SSE2
-  if (!Packed4(pl)) return 0;
-  const uint8_t* px = pl.r - pl.offset_r + y * pl.stride_r;
-  const __m128i bytes = _mm_set1_epi32(0xff);
-  const __m128i cr = _mm_cvtsi32_si128(8 * pl.offset_r);
-  const __m128i cg = _mm_cvtsi32_si128(8 * pl.offset_g);
-  const __m128i cb = _mm_cvtsi32_si128(8 * pl.offset_b);
-  const __m128i wrg = _mm_set1_epi32(w.r | (w.g << 16));  // pairs (R, G)
-  const __m128i wb = _mm_set1_epi32(w.b);                 // pairs (B, 0)
-  const __m128i half = _mm_set1_epi32(16384);
-  int x = 0;
-  for (; x + 4 <= width; x += 4) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(px + 4 * x));
-    const __m128i r = _mm_and_si128(_mm_srl_epi32(v, cr), bytes);
-    const __m128i g = _mm_and_si128(_mm_srl_epi32(v, cg), bytes);
-    const __m128i b = _mm_and_si128(_mm_srl_epi32(v, cb), bytes);
-    const __m128i rg = _mm_or_si128(r, _mm_slli_epi32(g, 16));
-    __m128i sum = _mm_add_epi32(_mm_madd_epi16(rg, wrg), _mm_madd_epi16(b, wb));
-    sum = _mm_srli_epi32(_mm_add_epi32(sum, half), 15);
-    sum = _mm_packs_epi32(sum, sum);
-    sum = _mm_packus_epi16(sum, sum);
-    const uint32_t four = static_cast<uint32_t>(_mm_cvtsi128_si32(sum));
-    std::memcpy(out + x, &four, 4);
-  }
-  return x;
-#else
-  (void)pl, (void)w, (void)y, (void)width, (void)out;
-  return 0;
-#endif
-}
-
-int DeltaRowVector(const RgbPlanes& pl, int y, int width, const uint8_t* yl, const uint8_t* ll) {
-#ifdef HISTEQ_RGB_SSE2
-  if (!Packed4(pl)) return 0;
-  uint8_t* px = pl.r - pl.offset_r + y * pl.stride_r;
-  // Zero in the byte of each pixel that is neither R, G nor B.
-  const int other = 6 - pl.offset_r - pl.offset_g - pl.offset_b;
-  const __m128i keep = _mm_set1_epi32(static_cast<int>(~(0xffu << (8 * other))));
-  int x = 0;
-  for (; x + 4 <= width; x += 4) {
-    uint32_t y4, l4;
-    std::memcpy(&y4, yl + x, 4);
-    std::memcpy(&l4, ll + x, 4);
-    const __m128i vy = _mm_cvtsi32_si128(static_cast<int>(y4));
-    const __m128i vl = _mm_cvtsi32_si128(static_cast<int>(l4));
-    // Each pixel's delta as a positive and a negative part, one of them
-    // zero, spread to the four bytes of its pixel.
-    __m128i up = _mm_subs_epu8(vl, vy), down = _mm_subs_epu8(vy, vl);
-    up = _mm_unpacklo_epi8(up, up);
-    up = _mm_and_si128(_mm_unpacklo_epi16(up, up), keep);
-    down = _mm_unpacklo_epi8(down, down);
-    down = _mm_and_si128(_mm_unpacklo_epi16(down, down), keep);
-    __m128i* p = reinterpret_cast<__m128i*>(px + 4 * x);
-    const __m128i v = _mm_loadu_si128(p);
-    _mm_storeu_si128(p, _mm_subs_epu8(_mm_adds_epu8(v, up), down));
-  }
-  return x;
-#else
-  (void)pl, (void)y, (void)width, (void)yl, (void)ll;
-  return 0;
-#endif
+// The luma of one packed row: the kernel over whole blocks, then over a
+// block-sized copy of the last pixels (kernels/any.h), whose lumas are
+// copied out.
+void LumaRow4(const kernels::Kernels& k, const uint8_t* px, int width, const kernels::Rgb4& l,
+              uint8_t* y) {
+  const int block = k.rgb4_block;
+  const int whole = width - width % block;
+  if (whole > 0) k.luma4(px, whole, l, y);
+  const int tail = width - whole;
+  if (tail == 0) return;
+  alignas(64) uint8_t pixels[4 * kernels::kMaxBlock] = {};
+  uint8_t lumas[kernels::kMaxBlock];
+  std::memcpy(pixels, px + 4 * whole, static_cast<size_t>(4 * tail));
+  k.luma4(pixels, block, l, lumas);
+  std::memcpy(y + whole, lumas, static_cast<size_t>(tail));
 }
 
 }  // namespace
 
-bool RgbEqualizer::Process(const RgbPlanes& pl, int width, int height,
-                           const LumaWeights& weights, const Params& params,
-                           FrameReport* report) {
+void RgbEqualizerCore::SetThreads(int threads) { equalizer_.SetThreads(threads); }
+
+bool RgbEqualizerCore::Process(const RgbPlanes& pl, int width, int height,
+                               const LumaWeights& weights, const Params& params,
+                               FrameReport* report) {
   if (width <= 0 || height <= 0) return false;
   const size_t n = static_cast<size_t>(width) * height;
-  y_.resize(n);
-  l_.resize(n);
+  // Room for a kernel's block past the last pixel (kernels/any.h).
+  y_.resize(n + kernels::kMaxBlock);
+  l_.resize(n + kernels::kMaxBlock);
 
-  const Weights15 w = ToFixed(weights);
+  const kernels::Kernels& k = kernels::Active();
+  const kernels::Rgb4 layout = Layout(pl, weights);
+  const bool packed = Packed4(pl);
   const int s = pl.pixel_step;
-  const int pieces = Pieces(pool_, height);
-  ForEach(pool_, pieces, [&](int i) {
+  ThreadPool* pool = equalizer_.pool();
+  const int pieces = Pieces(pool, height);
+  ForEach(pool, pieces, [&](int i) {
     int y0, y1;
     StripeRows(i, pieces, height, &y0, &y1);
     for (int y = y0; y < y1; ++y) {
-      const uint8_t* r = pl.r + y * pl.stride_r;
-      const uint8_t* g = pl.g + y * pl.stride_g;
-      const uint8_t* b = pl.b + y * pl.stride_b;
       uint8_t* yl = &y_[static_cast<size_t>(y) * width];
-      for (int x = LumaRowVector(pl, w, y, width, yl); x < width; ++x)
-        yl[x] = Luma(w, r[x * s], g[x * s], b[x * s]);
+      if (packed)
+        LumaRow4(k, pl.r - pl.offset_r + y * pl.stride_r, width, layout, yl);
+      else
+        k.luma_any(pl.r + y * pl.stride_r, pl.g + y * pl.stride_g, pl.b + y * pl.stride_b, s,
+                   width, layout, yl);
       std::memcpy(&l_[static_cast<size_t>(y) * width], yl, static_cast<size_t>(width));
     }
   });
 
+  // The luma equalized as GRAY8, always full range (RGB is); the panel, if
+  // asked for, goes into R, G and B below.
   Params p = params;
   p.range = Range::kFull;
-  if (!equalizer_.Process(l_.data(), width, width, height, 1, p, report)) return false;
+  p.draw_histograms = false;
+  p.report_output = params.report_output || params.draw_histograms;
+  FrameReport local;
+  FrameReport* r = report ? report : &local;
+  const bool changed = equalizer_.Process(Plane::Gray8(l_.data(), width, width, height), p, r);
 
-  ForEach(pool_, pieces, [&](int i) {
-    int y0, y1;
-    StripeRows(i, pieces, height, &y0, &y1);
-    for (int y = y0; y < y1; ++y) {
-      uint8_t* r = pl.r + y * pl.stride_r;
-      uint8_t* g = pl.g + y * pl.stride_g;
-      uint8_t* b = pl.b + y * pl.stride_b;
-      const uint8_t* yl = &y_[static_cast<size_t>(y) * width];
-      const uint8_t* ll = &l_[static_cast<size_t>(y) * width];
-      for (int x = DeltaRowVector(pl, y, width, yl, ll); x < width; ++x) {
-        const int d = ll[x] - yl[x];
-        r[x * s] = Clamp8(r[x * s] + d);
-        g[x * s] = Clamp8(g[x * s] + d);
-        b[x * s] = Clamp8(b[x * s] + d);
+  if (changed) {
+    ForEach(pool, pieces, [&](int i) {
+      int y0, y1;
+      StripeRows(i, pieces, height, &y0, &y1);
+      for (int y = y0; y < y1; ++y) {
+        const uint8_t* yl = &y_[static_cast<size_t>(y) * width];
+        const uint8_t* ll = &l_[static_cast<size_t>(y) * width];
+        if (packed) {
+          kernels::RunRow<4>(pl.r - pl.offset_r + y * pl.stride_r, 4, width, k.rgb4_block,
+                             [&](uint8_t* px, int, int x, int count) {
+                               k.delta4(px, count, layout, yl + x, ll + x);
+                             });
+        } else {
+          k.delta_any(pl.r + y * pl.stride_r, pl.g + y * pl.stride_g, pl.b + y * pl.stride_b, s,
+                      width, yl, ll);
+        }
       }
+    });
+  }
+  if (params.draw_histograms) {
+    uint8_t* const channels[3] = {pl.r, pl.g, pl.b};
+    const ptrdiff_t strides[3] = {pl.stride_r, pl.stride_g, pl.stride_b};
+    for (int c = 0; c < 3; ++c) {
+      Plane plane = Plane::Gray8(channels[c], strides[c], width, height);
+      plane.pixel_step = s;
+      DrawHistogramOverlay(plane, r->histogram_in, r->histogram_out, r->bins);
     }
-  });
-  return true;
+  }
+  return changed;
 }
+
+RgbEqualizer::RgbEqualizer() : core_(new RgbEqualizerCore) {}
+RgbEqualizer::~RgbEqualizer() = default;
+RgbEqualizer::RgbEqualizer(RgbEqualizer&&) noexcept = default;
+RgbEqualizer& RgbEqualizer::operator=(RgbEqualizer&&) noexcept = default;
+
+bool RgbEqualizer::Process(const RgbPlanes& planes, int width, int height,
+                           const LumaWeights& weights, const Params& params,
+                           FrameReport* report) {
+  return core_->Process(planes, width, height, weights, params, report);
+}
+void RgbEqualizer::Reset() { core_->Reset(); }
+void RgbEqualizer::SetThreads(int threads) { core_->SetThreads(threads); }
+int RgbEqualizer::threads() const { return core_->threads(); }
 
 }  // namespace histeq

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <vector>
 
-#include "histeq/tiles.h"
+#include "tiles.h"
 
 namespace histeq {
 

@@ -1,4 +1,4 @@
-#include "histeq/stats.h"
+#include "stats.h"
 
 #include <cmath>
 

@@ -1,4 +1,4 @@
-#include "histeq/temporal.h"
+#include "temporal.h"
 
 #include <algorithm>
 #include <cmath>

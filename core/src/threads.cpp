@@ -1,12 +1,8 @@
-#include "histeq/threads.h"
+#include "threads.h"
 
 #include <algorithm>
 #include <chrono>
 
-#ifdef __linux__
-#include <pthread.h>
-#include <sched.h>
-#endif
 
 namespace histeq {
 namespace {
@@ -23,16 +19,7 @@ inline uint32_t GenerationOf(uint64_t round) {
 inline int ItemsOf(uint64_t round) { return static_cast<int>((round >> kItemBits) & kItemMask); }
 inline int NextOf(uint64_t round) { return static_cast<int>(round & kItemMask); }
 
-// The stages of a frame follow each other within microseconds. A thread
-// that blocks between them must be woken by the kernel, which on a busy or
-// virtual machine can take hundreds of microseconds (the idle CPU is
-// halted): so a thread out of work first watches for more for a while.
-constexpr auto kWorkerSpin = std::chrono::microseconds(100);
-constexpr auto kCallerSpin = std::chrono::microseconds(300);
-// When rounds have been coming back to back (frames one after another: a
-// file, a benchmark) a worker watches long enough to bridge the gaps seen
-// lately, up to this; frames further apart (live video) never keep it.
-constexpr auto kMaxWatch = std::chrono::microseconds(2000);
+constexpr auto kWatch = std::chrono::microseconds(ThreadPool::kWatchMicroseconds);
 
 inline void CpuRelax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -42,20 +29,14 @@ inline void CpuRelax() {
 #endif
 }
 
-// Watches `until_true` for up to `budget`; returns its last value. Past
-// kWorkerSpin it offers its CPU to any other thread that wants it.
+// Watches `until_true` for up to kWatch; returns its last value.
 template <typename Done>
-bool SpinFor(std::chrono::microseconds budget, Done until_true) {
-  const auto start = std::chrono::steady_clock::now();
-  const auto end = start + budget, polite = start + kWorkerSpin;
+bool Watch(Done until_true) {
+  const auto end = std::chrono::steady_clock::now() + kWatch;
   for (unsigned i = 1;; ++i) {
     if (until_true()) return true;
     CpuRelax();
-    if (i % 64 == 0) {
-      const auto now = std::chrono::steady_clock::now();
-      if (now >= end) return until_true();
-      if (now >= polite) std::this_thread::yield();
-    }
+    if (i % 64 == 0 && std::chrono::steady_clock::now() >= end) return until_true();
   }
 }
 
@@ -63,14 +44,6 @@ bool SpinFor(std::chrono::microseconds budget, Done until_true) {
 
 ThreadPool::ThreadPool(int threads) {
   for (int i = 1; i < threads; ++i) workers_.emplace_back([this, i] { Work(i); });
-#ifdef __linux__
-  // The workers started with this thread's CPUs.
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof set, &set) == 0)
-    for (int c = 0; c < CPU_SETSIZE; ++c)
-      if (CPU_ISSET(c, &set)) cpus_.push_back(c);
-#endif
 }
 
 ThreadPool::~ThreadPool() {
@@ -116,8 +89,7 @@ void ThreadPool::Work(int slot) {
            GenerationOf(round_.load(std::memory_order_seq_cst)) != seen;
   };
   for (;;) {
-    if (!posted() &&
-        !SpinFor(std::chrono::microseconds(watch_us_.load(std::memory_order_relaxed)), posted)) {
+    if (!posted() && !Watch(posted)) {
       std::unique_lock<std::mutex> lock(mutex_);
       // Counted before the last look: a caller posting after it sees the
       // count and wakes this thread.
@@ -131,45 +103,9 @@ void ThreadPool::Work(int slot) {
   }
 }
 
-// A worker woken by the caller should start on another CPU at once. Some
-// kernels (virtual machines packing tasks onto few vCPUs) wake it on the
-// caller's own CPU instead, where it waits for the caller to stop: measured on
-// a 2-vCPU VM, a third of the frames then ran all their pieces on the caller.
-// So the workers keep the CPUs they started with but the caller's, when the
-// others are enough for them: a syscall per worker each time the caller has
-// moved, none otherwise.
-void ThreadPool::KeepWorkersOffCallersCpu() {
-#ifdef __linux__
-  if (static_cast<int>(cpus_.size()) < size()) return;
-  const int cpu = sched_getcpu();
-  if (cpu < 0 || cpu == caller_cpu_) return;
-  caller_cpu_ = cpu;
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  for (int c : cpus_)
-    if (c != cpu) CPU_SET(c, &set);
-  for (auto& t : workers_) pthread_setaffinity_np(t.native_handle(), sizeof set, &set);
-#endif
-}
-
 void ThreadPool::ParallelFor(int n, const std::function<void(int, int)>& fn) {
   if (n <= 0) return;
-  NoteGap(std::chrono::steady_clock::now());
-  KeepWorkersOffCallersCpu();
   for (int base = 0; base < n; base += kMaxItems) Round(std::min(n - base, kMaxItems), base, fn);
-  last_end_ = std::chrono::steady_clock::now();
-}
-
-void ThreadPool::NoteGap(std::chrono::steady_clock::time_point now) {
-  if (last_end_ == std::chrono::steady_clock::time_point{}) return;
-  gaps_us_[gap_next_] =
-      std::chrono::duration_cast<std::chrono::microseconds>(now - last_end_).count();
-  gap_next_ = (gap_next_ + 1) % kGapsKept;
-  const int64_t longest = *std::max_element(gaps_us_, gaps_us_ + kGapsKept);
-  const int64_t watch = longest <= kMaxWatch.count()
-                            ? std::max<int64_t>(kWorkerSpin.count(), longest + longest / 4 + 50)
-                            : kWorkerSpin.count();
-  watch_us_.store(watch, std::memory_order_relaxed);
 }
 
 void ThreadPool::Round(int n, int base, const std::function<void(int, int)>& fn) {
@@ -189,7 +125,7 @@ void ThreadPool::Round(int n, int base, const std::function<void(int, int)>& fn)
   }
   RunItems(generation_, 0);
   auto done = [&] { return unfinished_.load(std::memory_order_seq_cst) == 0; };
-  if (!done() && !SpinFor(kCallerSpin, done)) {
+  if (!done() && !Watch(done)) {
     // The others finish their last items: sleep until the last one wakes us.
     std::unique_lock<std::mutex> lock(mutex_);
     caller_sleeping_.store(true, std::memory_order_seq_cst);

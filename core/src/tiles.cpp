@@ -1,7 +1,9 @@
-#include "histeq/tiles.h"
+#include "tiles.h"
 
 #include <algorithm>
 #include <cstring>
+
+#include "sample.h"
 
 namespace histeq {
 
@@ -40,28 +42,14 @@ void TileHistogrammer::Prepare(const TileGrid& g) {
     mirror_y_[i] = Reflect101(g.height + static_cast<int>(i), g.height);
 }
 
-void TileHistogrammer::Compute(const uint8_t* data, ptrdiff_t stride, int step,
-                               const SampleFormat& format, const TileGrid& g,
-                               uint32_t* hists, uint32_t* frame_hist, int ty_begin,
-                               int ty_end, ValueRange* ranges) {
-  if (!(grid_ == g)) Prepare(g);
-  if (ty_end < 0) ty_end = g.tiles_y;
-  const size_t bins = static_cast<size_t>(format.bins());
-  for (int ty = ty_begin; ty < ty_end; ++ty) {
-    for (int tx = 0; tx < g.tiles_x; ++tx) {
-      const size_t t = static_cast<size_t>(ty) * g.tiles_x + tx;
-      uint32_t* hist = hists + t * bins;
-      std::memset(hist, 0, bins * sizeof(*hist));
-      const ValueRange r = AccumulateTile(data, stride, step, format, tx, ty, hist, frame_hist);
-      if (ranges) ranges[t] = r;
-    }
-  }
-}
-
-ValueRange TileHistogrammer::AccumulateTile(const uint8_t* data, ptrdiff_t stride, int step,
-                                            const SampleFormat& format, int tx, int ty,
-                                            uint32_t* hist, uint32_t* frame_hist) const {
+ValueRange TileHistogrammer::AccumulateTile(const Plane& plane, int tx, int ty, uint32_t* hist,
+                                            uint32_t* frame_hist,
+                                            HistogramCounter8* counter) const {
   const TileGrid& g = grid_;
+  const SampleFormat& format = plane.format;
+  const uint8_t* data = plane.data;
+  const ptrdiff_t stride = plane.stride;
+  const int step = plane.pixel_step;
   const bool wide = format.depth > 8;
   const WideCodec codec(format);
   ValueRange range;
@@ -76,12 +64,18 @@ ValueRange TileHistogrammer::AccumulateTile(const uint8_t* data, ptrdiff_t strid
   const int x_in = std::min(x1, g.width), y_in = std::min(y1, g.height);
   // The part inside the frame, then the mirrored columns and rows.
   if (x0 < x_in && y0 < y_in) {
-    const uint8_t* block = data + y0 * stride + static_cast<ptrdiff_t>(x0) * step;
+    Plane block = plane;
+    block.data = plane.data + y0 * stride + static_cast<ptrdiff_t>(x0) * step;
+    block.width = x_in - x0;
+    block.height = y_in - y0;
     if (wide) {
-      range = AccumulateHistogramWide(block, stride, x_in - x0, y_in - y0, step, format, hist);
+      range = AccumulateWide(block, hist);
       if (frame_hist) AddCounts(frame_hist + range.lo, hist + range.lo, range.hi - range.lo + 1);
     } else {
-      AccumulateHistogram8(block, stride, x_in - x0, y_in - y0, step, hist);
+      counter->Start(static_cast<uint64_t>(block.width) * static_cast<uint64_t>(block.height),
+                     block.width, step);
+      counter->Add(block);
+      counter->Finish(hist);
       if (frame_hist)
         for (int v = 0; v < kBins8; ++v) frame_hist[v] += hist[v];
     }

@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "histeq/equalizer.h"
-#include "histeq/threads.h"
 #include "images.h"
 #include "reference.h"
 
@@ -86,16 +85,21 @@ void RunHisteq(benchmark::State& state, histeq::Mode mode, int depth) {
   f.depth = depth;
   histeq::Params p;
   p.mode = mode;
-  std::unique_ptr<histeq::ThreadPool> pool;
-  if (threads > 1) pool = std::make_unique<histeq::ThreadPool>(threads);
   histeq::Equalizer eq;
-  eq.SetThreadPool(pool.get());
+  eq.SetThreads(threads);
   const int step = depth > 8 ? 2 : 1;
+  histeq::Plane plane;
+  plane.data = work.data();
+  plane.stride = w * step;
+  plane.width = w;
+  plane.height = h;
+  plane.pixel_step = step;
+  plane.format = f;
   for (auto _ : state) {
     state.PauseTiming();
     std::copy(input.begin(), input.end(), work.begin());
     state.ResumeTiming();
-    eq.Process(work.data(), w * step, w, h, step, f, p);
+    eq.Process(plane, p);
     benchmark::DoNotOptimize(work.data());
   }
   state.SetItemsProcessed(state.iterations() * int64_t(w) * h);

@@ -1,5 +1,6 @@
-// The SIMD levels a test compares: every one this machine has, from plain
-// C++ up; and a guard that caps the core at one for a scope.
+// The SIMD levels a test compares: every one this machine runs (within
+// HISTEQ_SIMD, when set), from plain C++ up; and a guard that caps the core
+// at one for a scope.
 #ifndef HISTEQ_TESTS_SIMD_LEVELS_H_
 #define HISTEQ_TESTS_SIMD_LEVELS_H_
 
@@ -9,26 +10,22 @@
 
 namespace testsimd {
 
+// The levels the core can be capped at here: those up to the one it uses
+// uncapped (the HISTEQ_SIMD environment variable may hold it lower).
 inline std::vector<histeq::SimdLevel> Levels() {
+  histeq::SetMaxSimd(histeq::SimdLevel::kBest);
+  const histeq::SimdLevel top = histeq::ActiveSimd();
   std::vector<histeq::SimdLevel> levels;
-  for (int l = 0; l <= static_cast<int>(histeq::SimdLevel::kBest); ++l)
-    if (l <= static_cast<int>(histeq::DetectedSimd()))
-      levels.push_back(static_cast<histeq::SimdLevel>(l));
+  for (histeq::SimdLevel l : histeq::SupportedSimd()) {
+    levels.push_back(l);
+    if (l == top) break;
+  }
   return levels;
 }
 
-inline const char* Name(histeq::SimdLevel l) {
-  switch (l) {
-    case histeq::SimdLevel::kScalar: return "scalar";
-    case histeq::SimdLevel::kSse2: return "SSE2";
-    case histeq::SimdLevel::kAvx2: return "AVX2";
-    case histeq::SimdLevel::kAvx512Vbmi: return "AVX-512 VBMI";
-    case histeq::SimdLevel::kAvx512Vbmi2: return "AVX-512 VBMI2/GFNI/BITALG";
-  }
-  return "?";
-}
+inline const char* Name(histeq::SimdLevel l) { return histeq::SimdName(l); }
 
-// Caps the core at a level; restores the best when the scope ends.
+// Caps the core at a level; lifts the cap when the scope ends.
 struct SimdCap {
   explicit SimdCap(histeq::SimdLevel l) { histeq::SetMaxSimd(l); }
   ~SimdCap() { histeq::SetMaxSimd(histeq::SimdLevel::kBest); }

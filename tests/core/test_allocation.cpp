@@ -7,9 +7,9 @@
 #include <cstdlib>
 #include <new>
 
+#include "core_calls.h"
 #include "histeq/equalizer.h"
 #include "histeq/rgb.h"
-#include "histeq/threads.h"
 #include "images.h"
 #include "reference.h"
 
@@ -55,7 +55,7 @@ TEST(Allocation, SteadyStreamAllocatesNothing) {
             }
           }
           const int step = depth == 8 ? 1 : 2;
-          eq.Process(bytes.data(), 320 * step, 320, 240, step, f, p);
+          eq.Process(testcore::PlaneOf(bytes.data(), 320 * step, 320, 240, step, f), p);
         };
         const long at_start = g_allocations.load();
         run();  // the first frame sets up: the counter must see that
@@ -71,17 +71,16 @@ TEST(Allocation, SteadyStreamAllocatesNothing) {
 }
 
 TEST(Allocation, SteadyStreamWithThreadsAllocatesNothing) {
-  histeq::ThreadPool pool(3);
   for (auto mode : {histeq::Mode::kGlobal, histeq::Mode::kAdaptive}) {
     testimg::Image img = testimg::MakeScene(640, 360, 2);
     histeq::Equalizer eq;
-    eq.SetThreadPool(&pool);
+    eq.SetThreads(3);
     histeq::Params p;
     p.mode = mode;
     p.smoothing = 4;
-    eq.Process(img.pixels.data(), 640, 640, 360, 1, p);
+    eq.Process(testcore::PlaneOf(img.pixels.data(), 640, 640, 360, 1), p);
     const long before = g_allocations.load();
-    for (int i = 0; i < 5; ++i) eq.Process(img.pixels.data(), 640, 640, 360, 1, p);
+    for (int i = 0; i < 5; ++i) eq.Process(testcore::PlaneOf(img.pixels.data(), 640, 640, 360, 1), p);
     EXPECT_EQ(g_allocations.load() - before, 0) << static_cast<int>(mode);
   }
 }

@@ -7,10 +7,9 @@
 #include <string>
 #include <tuple>
 
-#include "histeq/clahe.h"
+#include "core_calls.h"
 #include "histeq/equalizer.h"
-#include "histeq/lut.h"
-#include "histeq/tiles.h"
+#include "lut.h"
 #include "images.h"
 #include "reference.h"
 
@@ -19,15 +18,16 @@ namespace {
 using testimg::Image;
 using testimg::PaddedPlane;
 
-// Runs Clahe8 on `img` laid out with `step` and `padding`; checks every
+// Runs Clahe on `img` laid out with `step` and `padding`; checks every
 // sample against ref::Clahe and every other byte against its sentinel.
 void ExpectClaheMatchesReference(const Image& img, double clip, int tx, int ty, int step = 1,
                                  int padding = 0, histeq::Range range = histeq::Range::kFull,
                                  double strength = 1.0) {
   PaddedPlane plane(img, step, padding, 17);
-  histeq::Clahe8 clahe;
-  clahe.Apply(plane.data(), plane.stride(), img.width, img.height, step, {clip, tx, ty}, range,
-              strength);
+  histeq::Clahe clahe;
+  testcore::ClaheApply(&clahe, testcore::PlaneOf(plane.data(), plane.stride(), img.width,
+                                                 img.height, step),
+                       clip, tx, ty, range, strength);
   const Image expected =
       ref::Clahe(img, clip, tx, ty, range == histeq::Range::kLimited, strength);
   const Image got = plane.Samples();
@@ -42,10 +42,20 @@ void ExpectClaheMatchesReference(const Image& img, double clip, int tx, int ty, 
   EXPECT_TRUE(plane.NonSamplesIntact());
 }
 
+// The histogram clipped at `limit` with the excess handed out again, bin by
+// bin, from the core's ClipSpread.
+void ClipHistogram(std::array<uint32_t, 256>& h, uint32_t limit) {
+  const histeq::ClipSpread s =
+      histeq::ClipSpread::Make(limit, histeq::ClippedCounts(h.data(), 0, 256, limit), 256);
+  for (int v = 0; v < 256; ++v)
+    h[v] = std::min(h[v], limit) +
+           static_cast<uint32_t>(s.Added(v) - (v > 0 ? s.Added(v - 1) : 0));
+}
+
 TEST(ClipHistogram, SpreadsExcessLikeOpenCV) {
   std::array<uint32_t, 256> h{};
   h[7] = 1000;
-  histeq::ClipHistogram8(h.data(), 10);
+  ClipHistogram(h, 10);
   // 990 clipped: 3 to every bin, the 222 left one each to bins 0..221.
   EXPECT_EQ(h[7], 10u + 3u + 1u);
   EXPECT_EQ(h[0], 4u);
@@ -58,7 +68,7 @@ TEST(ClipHistogram, ResidualStepsAcrossBins) {
   std::array<uint32_t, 256> h{};
   h[0] = 5 + 100;  // 100 over the limit of 5: none per bin, 100 left
   h[1] = 5;
-  histeq::ClipHistogram8(h.data(), 5);
+  ClipHistogram(h, 5);
   // step = 256 / 100 = 2: bins 0, 2, ..., 198 get one each.
   EXPECT_EQ(h[0], 6u);
   EXPECT_EQ(h[1], 5u);
@@ -69,10 +79,10 @@ TEST(ClipHistogram, ResidualStepsAcrossBins) {
 }
 
 TEST(ClipHistogram, LimitInCounts) {
-  EXPECT_EQ(histeq::ClipLimitCount8(0.0, 1000), 0u);
-  EXPECT_EQ(histeq::ClipLimitCount8(2.0, 64 * 64), 32u);
-  EXPECT_EQ(histeq::ClipLimitCount8(2.0, 10), 1u);  // never below 1
-  EXPECT_EQ(histeq::ClipLimitCount8(40.0, 135 * 240), 5062u);  // truncated
+  EXPECT_EQ(histeq::ClipLimitCount(0.0, 1000, 256), 0u);
+  EXPECT_EQ(histeq::ClipLimitCount(2.0, 64 * 64, 256), 32u);
+  EXPECT_EQ(histeq::ClipLimitCount(2.0, 10, 256), 1u);  // never below 1
+  EXPECT_EQ(histeq::ClipLimitCount(40.0, 135 * 240, 256), 5062u);  // truncated
 }
 
 TEST(TileGrid, LaidOutAsOpenCV) {
@@ -152,8 +162,9 @@ TEST(Clahe, LimitedRangeStaysInside16To235) {
   const Image img = testimg::MakeNoise(200, 120, 3);  // 0..255 in, super-black included
   ExpectClaheMatchesReference(img, 2.0, 8, 8, 1, 0, histeq::Range::kLimited);
   PaddedPlane plane(img, 1, 0);
-  histeq::Clahe8 clahe;
-  clahe.Apply(plane.data(), plane.stride(), 200, 120, 1, {4.0, 8, 8}, histeq::Range::kLimited);
+  histeq::Clahe clahe;
+  testcore::ClaheApply(&clahe, testcore::PlaneOf(plane.data(), plane.stride(), 200, 120), 4.0,
+                       8, 8, histeq::Range::kLimited);
   for (uint8_t v : plane.Samples().pixels) {
     ASSERT_GE(v, 16);
     ASSERT_LE(v, 235);
@@ -167,13 +178,14 @@ TEST(Clahe, StrengthFoldedIntoTileTables) {
 }
 
 TEST(Clahe, ReusedAcrossSizesAndGrids) {
-  // One Clahe8 for frames of changing geometry, as an element renegotiating.
-  histeq::Clahe8 clahe;
+  // One Clahe for frames of changing geometry, as an element renegotiating.
+  histeq::Clahe clahe;
   const int sizes[][4] = {{64, 48, 8, 8}, {65, 47, 8, 8}, {65, 47, 2, 3}, {64, 48, 8, 8}};
   for (const auto& s : sizes) {
     const Image img = testimg::MakeScene(s[0], s[1], 1);
     PaddedPlane plane(img, 1, 0);
-    clahe.Apply(plane.data(), plane.stride(), s[0], s[1], 1, {2.0, s[2], s[3]});
+    testcore::ClaheApply(&clahe, testcore::PlaneOf(plane.data(), plane.stride(), s[0], s[1]), 2.0,
+                         s[2], s[3]);
     EXPECT_EQ(plane.Samples().pixels, ref::Clahe(img, 2.0, s[2], s[3]).pixels);
   }
 }
@@ -181,8 +193,9 @@ TEST(Clahe, ReusedAcrossSizesAndGrids) {
 // The equalizer's parameters: modes, automatic clip, strength.
 Image RunEqualizer(const Image& img, const histeq::Params& p, bool* changed = nullptr) {
   PaddedPlane plane(img, 1, 0);
-  histeq::Equalizer8 eq;
-  const bool c = eq.Process(plane.data(), plane.stride(), img.width, img.height, 1, p);
+  histeq::Equalizer eq;
+  const bool c =
+      eq.Process(testcore::PlaneOf(plane.data(), plane.stride(), img.width, img.height), p);
   if (changed) *changed = c;
   return plane.Samples();
 }

@@ -1,4 +1,4 @@
-// EqualizeHist8 against the plain reference (tests/common/reference.h) on
+// Global equalization (the equalizer's defaults) against the plain reference (tests/common/reference.h) on
 // photographs, synthetic scenes and adversarial planes, for every pixel
 // step and padding the element uses.
 #include <gtest/gtest.h>
@@ -6,8 +6,7 @@
 #include <string>
 #include <tuple>
 
-#include "histeq/equalize.h"
-#include "histeq/histogram.h"
+#include "core_calls.h"
 #include "images.h"
 #include "reference.h"
 
@@ -21,7 +20,7 @@ using testimg::PaddedPlane;
 void ExpectMatchesReference(const Image& img, int step, int padding,
                             histeq::Range range = histeq::Range::kFull) {
   PaddedPlane plane(img, step, padding, static_cast<uint32_t>(img.width * 31 + step));
-  histeq::EqualizeHist8(plane.data(), plane.stride(), plane.width(),
+  testcore::EqualizeHist8(plane.data(), plane.stride(), plane.width(),
                         plane.height(), step, range);
   ref::Lut lut = ref::EqualizeLut(img);
   bool flat = true;
@@ -60,7 +59,7 @@ TEST(Equalize, FlatFrameUnchanged) {
   for (int v : {0, 1, 128, 254, 255}) {
     Image img = testimg::MakeFlat(37, 11, static_cast<uint8_t>(v));
     PaddedPlane plane(img, 1, 5);
-    EXPECT_FALSE(histeq::EqualizeHist8(plane.data(), plane.stride(), 37, 11));
+    EXPECT_FALSE(testcore::EqualizeHist8(plane.data(), plane.stride(), 37, 11));
     EXPECT_EQ(plane.Samples().pixels, img.pixels) << v;
     EXPECT_TRUE(plane.NonSamplesIntact());
   }
@@ -74,7 +73,7 @@ TEST(Equalize, AllZeroAndAll255) {
 TEST(Equalize, TwoValuedBecomesBlackAndWhite) {
   Image img = testimg::MakeTwoValued(33, 17, 100, 101, 7);
   PaddedPlane plane(img, 1, 0);
-  histeq::EqualizeHist8(plane.data(), plane.stride(), 33, 17);
+  testcore::EqualizeHist8(plane.data(), plane.stride(), 33, 17);
   const Image out = plane.Samples();
   for (size_t i = 0; i < out.pixels.size(); ++i)
     ASSERT_EQ(out.pixels[i], img.pixels[i] == 100 ? 0 : 255);
@@ -113,7 +112,7 @@ TEST(Equalize, NegativeStrideBottomUp) {
   Image img = testimg::MakeScene(31, 9, 4);
   PaddedPlane plane(img, 1, 3);
   uint8_t* last_row = plane.data() + (plane.height() - 1) * plane.stride();
-  histeq::EqualizeHist8(last_row, -plane.stride(), 31, 9);
+  testcore::EqualizeHist8(last_row, -plane.stride(), 31, 9);
   EXPECT_EQ(plane.Samples().pixels, ref::Apply(img, ref::EqualizeLut(img)).pixels);
   EXPECT_TRUE(plane.NonSamplesIntact());
 }
@@ -137,8 +136,8 @@ INSTANTIATE_TEST_SUITE_P(StepsPaddingsWidths, EqualizeLayout,
 TEST(Histogram, AccumulatesAcrossCalls) {
   Image img = testimg::MakeNoise(50, 20, 2);
   uint32_t h[256];
-  histeq::Histogram8(img.pixels.data(), 50, 50, 10, 1, h);
-  histeq::AccumulateHistogram8(img.pixels.data() + 500, 50, 50, 10, 1, h);
+  testcore::Histogram8(img.pixels.data(), 50, 50, 10, 1, h);
+  testcore::AccumulateHistogram8(img.pixels.data() + 500, 50, 50, 10, 1, h);
   uint32_t expect[256] = {};
   for (uint8_t p : img.pixels) ++expect[p];
   for (int v = 0; v < 256; ++v) ASSERT_EQ(h[v], expect[v]) << v;
@@ -147,9 +146,9 @@ TEST(Histogram, AccumulatesAcrossCalls) {
 TEST(Histogram, EmptyPlaneCountsNothing) {
   uint32_t h[256];
   uint8_t byte = 7;
-  histeq::Histogram8(&byte, 1, 0, 5, 1, h);
+  testcore::Histogram8(&byte, 1, 0, 5, 1, h);
   for (int v = 0; v < 256; ++v) ASSERT_EQ(h[v], 0u);
-  EXPECT_FALSE(histeq::EqualizeHist8(&byte, 1, 1, 0));
+  EXPECT_FALSE(testcore::EqualizeHist8(&byte, 1, 1, 0));
   EXPECT_EQ(byte, 7);
 }
 

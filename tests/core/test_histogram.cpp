@@ -10,8 +10,9 @@
 #include <random>
 #include <vector>
 
-#include "histeq/histogram.h"
-#include "histeq/threads.h"
+#include "core_calls.h"
+#include "histogram.h"
+#include "threads.h"
 #include "guarded_buffer.h"
 #include "images.h"
 #include "simd_levels.h"
@@ -91,10 +92,10 @@ TEST(Histogram8, EveryLevelCountsEverySample) {
                                      " kind " + std::to_string(kind) + " step " +
                                      std::to_string(step) + " padding " + std::to_string(padding);
             std::vector<uint32_t> got(256, 3);  // accumulates: starts at 3
-            histeq::AccumulateHistogram8(buf.data(), stride, width, height, step, got.data());
+            testcore::AccumulateHistogram8(buf.data(), stride, width, height, step, got.data());
             for (auto& c : got) c -= 3;
             ExpectSame(got, want, "AccumulateHistogram8, " + what);
-            histeq::Histogram8(buf.data(), stride, width, height, step, got.data());
+            testcore::Histogram8(buf.data(), stride, width, height, step, got.data());
             ExpectSame(got, want, "Histogram8, " + what);
           }
         }
@@ -121,7 +122,7 @@ TEST(Histogram8, WholeFramesEveryLevel) {
       for (SimdLevel level : Levels()) {
         SimdCap cap(level);
         std::vector<uint32_t> got(256);
-        histeq::Histogram8(plane.data(), plane.stride(), img.width, img.height, 1, got.data());
+        testcore::Histogram8(plane.data(), plane.stride(), img.width, img.height, 1, got.data());
         ExpectSame(got, want, std::string(testsimd::Name(level)) + ", " +
                                   std::to_string(size.first) + "x" +
                                   std::to_string(size.second) + " kind " + std::to_string(kind));
@@ -153,8 +154,8 @@ TEST(Histogram8, CounterTakesPiecesInAnyOrder) {
             const int i = (k * 5) % pieces;  // 0 5 10 2 7 12 ...
             int y0, y1;
             histeq::StripeRows(i, pieces, img.height, &y0, &y1);
-            counters[k % 3 == 0].Add(plane.data() + y0 * plane.stride(), plane.stride(),
-                                     img.width, y1 - y0, step);
+            counters[k % 3 == 0].Add(testcore::PlaneOf(plane.data() + y0 * plane.stride(),
+                                                       plane.stride(), img.width, y1 - y0, step));
           }
           std::vector<uint32_t> got(256, 0);
           for (auto& c : counters) c.Finish(got.data());
@@ -164,7 +165,8 @@ TEST(Histogram8, CounterTakesPiecesInAnyOrder) {
                          " step " + std::to_string(step));
           // Started again, a counter forgets the last count.
           counters[0].Start(samples, img.width, step);
-          counters[0].Add(plane.data(), plane.stride(), img.width, img.height, step);
+          counters[0].Add(
+              testcore::PlaneOf(plane.data(), plane.stride(), img.width, img.height, step));
           std::fill(got.begin(), got.end(), 0u);
           counters[0].Finish(got.data());
           ExpectSame(got, want, std::string("again, ") + testsimd::Name(level));

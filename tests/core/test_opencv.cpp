@@ -10,10 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "histeq/clahe.h"
-#include "histeq/equalize.h"
+#include "core_calls.h"
 #include "histeq/equalizer.h"
-#include "histeq/sample.h"
 #include "images.h"
 #include "reference.h"
 
@@ -32,7 +30,7 @@ void ExpectSameAsOpenCV(const Image& img, int padding = 0) {
   cv::equalizeHist(ToMat(img), expected);
 
   testimg::PaddedPlane plane(img, 1, padding);
-  histeq::EqualizeHist8(plane.data(), plane.stride(), img.width, img.height);
+  testcore::EqualizeHist8(plane.data(), plane.stride(), img.width, img.height);
   const cv::Mat got = ToMat(plane.Samples());
   EXPECT_EQ(cv::countNonZero(got != expected), 0)
       << img.width << "x" << img.height << " differs from cv::equalizeHist";
@@ -76,7 +74,7 @@ TEST(OpenCV, RoiWithPaddedStep) {
   cv::Mat roi = wide(cv::Rect(0, 0, 301, 203));
   cv::Mat expected;
   cv::equalizeHist(roi, expected);
-  histeq::EqualizeHist8(wide.data, static_cast<ptrdiff_t>(wide.step), 301, 203);
+  testcore::EqualizeHist8(wide.data, static_cast<ptrdiff_t>(wide.step), 301, 203);
   EXPECT_EQ(cv::countNonZero(roi != expected), 0);
   EXPECT_EQ(cv::countNonZero(wide(cv::Rect(301, 0, 19, 203)) != 77), 0);
 }
@@ -97,8 +95,9 @@ ClaheDiff CompareClahe(const Image& img, double clip, int tx, int ty) {
   cv::Mat expected;
   cv::createCLAHE(clip, cv::Size(tx, ty))->apply(ToMat(img), expected);
   testimg::PaddedPlane plane(img, 1, 5);
-  histeq::Clahe8 clahe;
-  clahe.Apply(plane.data(), plane.stride(), img.width, img.height, 1, {clip, tx, ty});
+  histeq::Clahe clahe;
+  testcore::ClaheApply(&clahe, testcore::PlaneOf(plane.data(), plane.stride(), img.width, img.height),
+                       clip, tx, ty);
   EXPECT_TRUE(plane.NonSamplesIntact());
   const cv::Mat got = ToMat(plane.Samples());
   cv::Mat diff;
@@ -153,8 +152,8 @@ TEST(OpenCV, GlobalClipIsClaheOneByOne) {
   testimg::PaddedPlane plane(img, 1, 0);
   histeq::Params p;
   p.clip_limit = 3.0;
-  histeq::Equalizer8 eq;
-  eq.Process(plane.data(), plane.stride(), img.width, img.height, 1, p);
+  histeq::Equalizer eq;
+  eq.Process(testcore::PlaneOf(plane.data(), plane.stride(), img.width, img.height, 1), p);
   EXPECT_EQ(cv::countNonZero(ToMat(plane.Samples()) != expected), 0);
 }
 
@@ -177,8 +176,10 @@ TEST(OpenCV, Clahe16BitWithinOne) {
         histeq::Clahe clahe;
         histeq::SampleFormat f;
         f.depth = 16;
-        clahe.Apply(got.data, static_cast<ptrdiff_t>(got.step), c.width, c.height, 2,
-                    {clip, tiles.width, tiles.height}, histeq::Range::kFull, 1.0, f);
+        testcore::ClaheApply(&clahe,
+                             testcore::PlaneOf(got.data, static_cast<ptrdiff_t>(got.step), c.width,
+                                               c.height, 2, f),
+                             clip, tiles.width, tiles.height);
         cv::Mat diff;
         cv::absdiff(got, expected, diff);
         double m = 0;

@@ -9,8 +9,9 @@
 #include <numeric>
 #include <vector>
 
-#include "histeq/overlay.h"
-#include "histeq/sample.h"
+#include "core_calls.h"
+#include "overlay.h"
+#include "sample.h"
 
 namespace {
 
@@ -94,7 +95,7 @@ void CheckDrawing(int width, int height, int step, const histeq::SampleFormat& f
   hist_in[bins / 2] = 100;
   for (int b = 0; b < bins; b += 3) hist_out[b] = 1 + b % 5;
 
-  histeq::DrawHistogramOverlay(plane.data(), stride, width, height, step, format,
+  histeq::DrawHistogramOverlay(testcore::PlaneOf(plane.data(), stride, width, height, step, format),
                                hist_in.data(), hist_out.data(), bins);
   const OverlayLayout l = ComputeOverlayLayout(width, height);
   ASSERT_GT(l.columns, 0);
@@ -139,7 +140,8 @@ TEST(Overlay, SixteenBit) { CheckDrawing(1000, 300, 2, {16, 0, false}); }
 TEST(Overlay, TooSmallPlaneIsLeftAlone) {
   std::vector<uint8_t> plane(15 * 40, 7);
   std::vector<uint32_t> hist(256, 1);
-  histeq::DrawHistogramOverlay(plane.data(), 15, 15, 40, 1, {}, hist.data(), hist.data(), 256);
+  histeq::DrawHistogramOverlay(testcore::PlaneOf(plane.data(), 15, 15, 40), hist.data(), hist.data(),
+                               256);
   EXPECT_EQ(plane, std::vector<uint8_t>(15 * 40, 7));
 }
 

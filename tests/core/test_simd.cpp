@@ -9,10 +9,11 @@
 #include <random>
 #include <vector>
 
-#include "histeq/apply.h"
-#include "histeq/clahe.h"
+#include "core_calls.h"
 #include "histeq/rgb.h"
 #include "histeq/simd.h"
+#include "kernels/any.h"
+#include "kernels/kernels.h"
 #include "images.h"
 #include "guarded_buffer.h"
 #include "simd_levels.h"
@@ -48,7 +49,10 @@ TEST(Simd, ApplyLutEveryPathSameBytes) {
           SimdCap cap(level);
           GuardedBuffer buf(size);
           std::memcpy(buf.data(), input.data(), size);
-          histeq::ApplyLut8(buf.data() + offset, stride, width, height, 1, lut);
+          const histeq::kernels::Kernels& k = histeq::kernels::Active();
+          for (int y = 0; y < height; ++y)
+            histeq::kernels::RunRow<1>(buf.data() + offset + y * stride, 1, width, k.apply8_block,
+                                       [&](uint8_t* p, int, int, int n) { k.apply8(p, n, lut); });
           std::vector<uint8_t> got(buf.data(), buf.data() + size);
           if (level == SimdLevel::kScalar) {
             expected = got;
@@ -84,7 +88,8 @@ TEST(Simd, ClaheInterpolationEveryPathSameBytes) {
         SimdCap cap(level);
         testimg::PaddedPlane plane(img, step, 3);
         histeq::Clahe clahe;
-        clahe.Apply(plane.data(), plane.stride(), width, 37, step, {2.0, tiles, tiles});
+        testcore::ClaheApply(&clahe, testcore::PlaneOf(plane.data(), plane.stride(), width, 37, step),
+                             2.0, tiles, tiles);
         ASSERT_TRUE(plane.NonSamplesIntact());
         const std::vector<uint8_t> got = plane.Samples().pixels;
         if (level == SimdLevel::kScalar)
@@ -122,8 +127,8 @@ TEST(Simd, ClaheInterpolation16EveryPathSameBytes) {
         SimdCap cap(level);
         std::vector<uint8_t> got = input;
         histeq::Clahe clahe;
-        clahe.Apply(got.data(), stride, width, height, step, {2.0, 8, 8}, histeq::Range::kFull,
-                    1.0, format);
+        testcore::ClaheApply(&clahe, testcore::PlaneOf(got.data(), stride, width, height, step, format),
+                             2.0, 8, 8);
         for (int y = 0; y < height; ++y)
           for (ptrdiff_t i = 0; i < stride; ++i)
             if (i >= static_cast<ptrdiff_t>(width) * step || i % step >= 2) {

@@ -5,15 +5,17 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 #include <vector>
 
-#include "histeq/clahe.h"
+#include "clahe.h"
+#include "core_calls.h"
 #include "histeq/equalizer.h"
-#include "histeq/histogram.h"
-#include "histeq/lut.h"
 #include "histeq/simd.h"
-#include "histeq/sparse_lut.h"
+#include "histogram.h"
+#include "lut.h"
+#include "sample.h"
 #include "images.h"
 #include "simd_levels.h"
 
@@ -45,6 +47,39 @@ std::vector<uint32_t> MakeHistogram(int bins, int lo, int hi, uint64_t pixels, i
   return h;
 }
 
+// cv::CLAHE's table from its definition, bin by bin: the histogram clipped
+// at `limit` (0: not), the excess handed out (batch to every bin, the rest
+// one each to bins 0, step, 2 step, ...), then the rounded cumulative sum.
+std::vector<uint16_t> DenseTable(std::vector<uint32_t> h, int bins, uint64_t pixels,
+                                 uint32_t limit, std::vector<uint32_t>* clipped_out) {
+  if (limit > 0) {
+    uint64_t clipped = 0;
+    for (auto& c : h)
+      if (c > limit) {
+        clipped += c - limit;
+        c = limit;
+      }
+    const uint32_t batch = static_cast<uint32_t>(clipped / static_cast<uint64_t>(bins));
+    uint32_t residual = static_cast<uint32_t>(clipped % static_cast<uint64_t>(bins));
+    for (auto& c : h) c += batch;
+    if (residual != 0) {
+      const uint32_t step = std::max<uint32_t>(static_cast<uint32_t>(bins) / residual, 1);
+      for (uint32_t v = 0; v < static_cast<uint32_t>(bins) && residual > 0; v += step, --residual)
+        ++h[v];
+    }
+  }
+  std::vector<uint16_t> lut(static_cast<size_t>(bins));
+  const float scale = static_cast<float>(bins - 1) / static_cast<float>(pixels);
+  uint64_t sum = 0;
+  for (int v = 0; v < bins; ++v) {
+    sum += h[static_cast<size_t>(v)];
+    const long r = std::lrint(static_cast<float>(sum) * scale);
+    lut[static_cast<size_t>(v)] = static_cast<uint16_t>(std::min<long>(std::max<long>(r, 0), bins - 1));
+  }
+  *clipped_out = h;
+  return lut;
+}
+
 TEST(SparseLut, SpansGiveTheDenseTableEntries) {
   std::mt19937 rng(17);
   int cases = 0;
@@ -57,10 +92,8 @@ TEST(SparseLut, SpansGiveTheDenseTableEntries) {
           const std::vector<uint32_t> hist = MakeHistogram(bins, lo, hi, pixels, kind, rng);
           const uint32_t limit = histeq::ClipLimitCount(clip, pixels, bins);
           // The dense table, as cv::CLAHE builds it.
-          std::vector<uint32_t> clipped = hist;
-          if (limit > 0) histeq::ClipHistogram(clipped.data(), bins, limit);
-          std::vector<uint16_t> dense(static_cast<size_t>(bins));
-          histeq::BuildCdfLut(clipped.data(), bins, pixels, dense.data());
+          std::vector<uint32_t> clipped;
+          const std::vector<uint16_t> dense = DenseTable(hist, bins, pixels, limit, &clipped);
           const histeq::ClipSpread spread = histeq::ClipSpread::Make(
               limit, histeq::ClippedCounts(hist.data(), lo, hi + 1, limit), bins);
           for (int v : {0, lo, hi, bins - 1})
@@ -129,21 +162,32 @@ TEST(SparseLut, WordRangeEveryPath) {
   }
 }
 
-// Clahe's two routes over a plane of deep samples, byte for byte.
+struct Grid {
+  double clip_limit;
+  int tiles_x, tiles_y;
+};
+
+// Clahe's two routes over a plane of deep samples, byte for byte: the tables
+// made while counting, for the values in use, or kept histograms and whole
+// tables.
 std::vector<uint8_t> RunClahe(const std::vector<uint8_t>& input, ptrdiff_t stride, int width,
-                              int height, int step, const histeq::SampleFormat& f,
-                              const histeq::ClaheParams& p, histeq::Range range,
-                              double strength, bool sparse) {
+                              int height, int step, const histeq::SampleFormat& f, const Grid& p,
+                              histeq::Range range, double strength, bool sparse) {
   std::vector<uint8_t> out = input;
+  const histeq::Plane plane = testcore::PlaneOf(out.data(), stride, width, height, step, f);
   histeq::Clahe clahe;
   const histeq::TileGrid grid = histeq::TileGrid::Make(width, height, p.tiles_x, p.tiles_y);
+  histeq::TableParams tables;
+  tables.clip_limit = p.clip_limit;
+  tables.range = range;
+  tables.strength = strength;
   if (sparse) {
-    clahe.ComputeLuts(out.data(), stride, step, f, grid, p.clip_limit, range, strength);
+    clahe.Count(plane, grid, &tables, nullptr);
   } else {
-    clahe.ComputeHistograms(out.data(), stride, step, f, grid);
-    clahe.BuildLuts(p.clip_limit, range, strength);
+    clahe.Count(plane, grid, nullptr, nullptr);
+    clahe.BuildLuts(nullptr, tables);
   }
-  clahe.Interpolate(out.data(), stride, step);
+  clahe.Interpolate(plane);
   return out;
 }
 
@@ -151,7 +195,7 @@ TEST(SparseLut, ClaheSameBytesAsDenseTables) {
   struct Case {
     int width, height, depth, shift, step;
     bool big_endian;
-    histeq::ClaheParams params;
+    Grid params;
     histeq::Range range;
     double strength;
   };
@@ -223,13 +267,13 @@ TEST(SparseLut, EqualizerSwitchesRoutesWithSmoothing) {
       for (const auto& frame : frames) {
         std::vector<uint8_t> got = frame;
         histeq::FrameReport report;
-        eq.Process(got.data(), w * 2, w, h, 2, f, p, &report);
+        eq.Process(testcore::PlaneOf(got.data(), w * 2, w, h, 2, f), p, &report);
         if (smoothing == 0 || report.scene_cut) {
           histeq::Equalizer fresh;
           histeq::Params q = p;
           q.smoothing = 0;
           std::vector<uint8_t> want = frame;
-          fresh.Process(want.data(), w * 2, w, h, 2, f, q);
+          fresh.Process(testcore::PlaneOf(want.data(), w * 2, w, h, 2, f), q);
           ASSERT_EQ(got, want) << "smoothing " << smoothing;
         }
       }

@@ -7,10 +7,11 @@
 #include <cmath>
 #include <random>
 
+#include "core_calls.h"
 #include "histeq/equalizer.h"
-#include "histeq/lut.h"
-#include "histeq/temporal.h"
-#include "histeq/threads.h"
+#include "lut.h"
+#include "temporal.h"
+#include "threads.h"
 #include "images.h"
 #include "reference.h"
 
@@ -23,15 +24,15 @@ Image PerFrame(const Image& img, const histeq::Params& p) {
   histeq::Params q = p;
   q.smoothing = 0;
   Image out = img;
-  histeq::Equalizer8 eq;
-  eq.Process(out.pixels.data(), out.width, out.width, out.height, 1, q);
+  histeq::Equalizer eq;
+  eq.Process(testcore::PlaneOf(out.pixels.data(), out.width, out.width, out.height, 1), q);
   return out;
 }
 
-Image Feed(histeq::Equalizer8& eq, const Image& img, const histeq::Params& p,
+Image Feed(histeq::Equalizer& eq, const Image& img, const histeq::Params& p,
           histeq::FrameReport* report = nullptr) {
   Image out = img;
-  eq.Process(out.pixels.data(), out.width, out.width, out.height, 1, p, report);
+  eq.Process(testcore::PlaneOf(out.pixels.data(), out.width, out.width, out.height, 1), p, report);
   return out;
 }
 
@@ -113,7 +114,7 @@ TEST(Temporal, DeepDistanceSameOnAnyThreadsAndByDefinition) {
 
 TEST(Temporal, SmoothingZeroIsExactEveryFrame) {
   for (auto mode : {histeq::Mode::kGlobal, histeq::Mode::kAdaptive}) {
-    histeq::Equalizer8 eq;
+    histeq::Equalizer eq;
     const histeq::Params p = Smoothed(mode, 0);
     for (uint32_t seed = 1; seed <= 5; ++seed) {
       const Image img = testimg::MakeScene(96, 64, seed);
@@ -124,7 +125,7 @@ TEST(Temporal, SmoothingZeroIsExactEveryFrame) {
 
 TEST(Temporal, FirstFrameIsExact) {
   for (auto mode : {histeq::Mode::kGlobal, histeq::Mode::kAdaptive}) {
-    histeq::Equalizer8 eq;
+    histeq::Equalizer eq;
     const Image img = testimg::LoadTestPhotoLuma("camera.pgm");
     const histeq::Params p = Smoothed(mode, 10);
     EXPECT_EQ(Feed(eq, img, p).pixels, PerFrame(img, p).pixels);
@@ -134,7 +135,7 @@ TEST(Temporal, FirstFrameIsExact) {
 TEST(Temporal, StaticSceneStaysWithinOneOfPerFrame) {
   for (auto mode : {histeq::Mode::kGlobal, histeq::Mode::kAdaptive}) {
     for (double clip : {0.0, 3.0}) {
-      histeq::Equalizer8 eq;
+      histeq::Equalizer eq;
       histeq::Params p = Smoothed(mode, 10);
       p.clip_limit = clip;
       const Image img = testimg::LoadTestPhotoLuma("chelsea.ppm");
@@ -153,7 +154,7 @@ TEST(Temporal, AverageFollowsSlowly) {
   const Image a = testimg::MakeScene(128, 96, 1);
   Image b = a;
   for (auto& v : b.pixels) v = static_cast<uint8_t>(std::min(255, v + 40));
-  histeq::Equalizer8 eq;
+  histeq::Equalizer eq;
   histeq::Params p = Smoothed(histeq::Mode::kGlobal, 10);
   p.scene_threshold = 1.0;
   for (int i = 0; i < 20; ++i) Feed(eq, a, p);
@@ -180,7 +181,7 @@ TEST(Temporal, SceneCutRestartsAtOnce) {
         for (int x = 0; x < a.width; ++x) c.pixels.push_back(b.at(x % b.width, y % b.height));
       return c;
     }();
-    histeq::Equalizer8 eq;
+    histeq::Equalizer eq;
     const histeq::Params p = Smoothed(mode, 15);
     histeq::FrameReport r;
     for (int i = 0; i < 10; ++i) {
@@ -199,7 +200,7 @@ TEST(Temporal, ResetAndGridChangeStartAfresh) {
   for (auto& v : b.pixels) v = static_cast<uint8_t>(v / 2);
   histeq::Params p = Smoothed(histeq::Mode::kAdaptive, 20);
   p.scene_threshold = 1.0;  // only the reset may restart
-  histeq::Equalizer8 eq;
+  histeq::Equalizer eq;
   for (int i = 0; i < 5; ++i) Feed(eq, a, p);
   EXPECT_NE(Feed(eq, b, p).pixels, PerFrame(b, p).pixels);  // averaging
   eq.Reset();
@@ -215,7 +216,7 @@ TEST(Temporal, ResetAndGridChangeStartAfresh) {
 TEST(Temporal, ReportsInputHistogram) {
   const Image img = testimg::MakeNoise(50, 30, 2);
   for (auto mode : {histeq::Mode::kGlobal, histeq::Mode::kAdaptive}) {
-    histeq::Equalizer8 eq;
+    histeq::Equalizer eq;
     histeq::FrameReport r;
     Feed(eq, img, Smoothed(mode, 5), &r);
     ASSERT_NE(r.histogram_in, nullptr);
@@ -239,8 +240,8 @@ TEST(SmoothedLut, EqualizeMatchesExactWithinOne) {
     std::array<double, 256> p{};
     for (int v = 0; v < 256; ++v) p[v] = h[v] / static_cast<double>(n);
     std::array<uint8_t, 256> exact{}, smooth{};
-    const bool e = histeq::BuildEqualizeLut8(h.data(), exact.data());
-    const bool s = histeq::BuildEqualizeLutSmoothed8(p.data(), n, smooth.data());
+    const bool e = histeq::BuildEqualizeLut(h.data(), 256, exact.data());
+    const bool s = histeq::BuildEqualizeLutSmoothed(p.data(), 256, n, smooth.data());
     ASSERT_EQ(e, s);
     for (int v = 0; v < 256; ++v) {
       if (h[v]) {
@@ -255,14 +256,12 @@ TEST(SmoothedLut, ClippedCdfMatchesExactWithinOne) {
   std::array<uint32_t, 256> h{};
   for (uint8_t v : img.pixels) ++h[v];
   for (double clip : {1.0, 2.0, 4.0}) {
-    const uint32_t limit = histeq::ClipLimitCount8(clip, 4096);
+    const uint32_t limit = histeq::ClipLimitCount(clip, 4096, 256);
     std::array<double, 256> p{};
     for (int v = 0; v < 256; ++v) p[v] = h[v] / 4096.0;
-    std::array<uint32_t, 256> clipped = h;
-    histeq::ClipHistogram8(clipped.data(), limit);
     std::array<uint8_t, 256> exact{}, smooth{};
-    histeq::BuildCdfLut8(clipped.data(), 4096, exact.data());
-    histeq::BuildCdfLutSmoothed8(p.data(), 4096, limit, smooth.data());
+    histeq::BuildClaheLut(h.data(), 256, 4096, limit, exact.data());
+    histeq::BuildCdfLutSmoothed(p.data(), 256, 4096, limit, smooth.data());
     for (int v = 0; v < 256; ++v) ASSERT_LE(std::abs(exact[v] - smooth[v]), 1) << clip << " " << v;
   }
 }

@@ -7,9 +7,8 @@
 #include <string>
 #include <tuple>
 
-#include "histeq/clahe.h"
+#include "core_calls.h"
 #include "histeq/equalizer.h"
-#include "histeq/sample.h"
 #include "images.h"
 #include "reference.h"
 
@@ -88,7 +87,7 @@ Codes Equalize(const Codes& c, const histeq::SampleFormat& f, const histeq::Para
           int padding = 6) {
   WidePlane plane(c, f, step, padding);
   histeq::Equalizer eq;
-  eq.Process(plane.data(), plane.stride(), c.width, c.height, step, f, p);
+  eq.Process(testcore::PlaneOf(plane.data(), plane.stride(), c.width, c.height, step, f), p);
   EXPECT_TRUE(plane.Clean()) << "bytes outside the samples changed or bits outside the depth set";
   return plane.Read();
 }
@@ -187,7 +186,7 @@ TEST(Wide, SmoothingAtDepth) {
     histeq::Equalizer eq;
     for (int i = 0; i < 8; ++i) {
       WidePlane plane(a, f, 2, 0);
-      eq.Process(plane.data(), plane.stride(), a.width, a.height, 2, f, p);
+      eq.Process(testcore::PlaneOf(plane.data(), plane.stride(), a.width, a.height, 2, f), p);
       const Codes got = plane.Read();
       int worst = 0;
       for (size_t k = 0; k < got.v.size(); ++k)
@@ -197,7 +196,7 @@ TEST(Wide, SmoothingAtDepth) {
     // A cut to another photograph: exact at once.
     WidePlane plane(b, f, 2, 0);
     histeq::FrameReport r;
-    eq.Process(plane.data(), plane.stride(), b.width, b.height, 2, f, p, &r);
+    eq.Process(testcore::PlaneOf(plane.data(), plane.stride(), b.width, b.height, 2, f), p, &r);
     EXPECT_TRUE(r.scene_cut);
     EXPECT_EQ(r.bins, 1024);
     histeq::Params q = p;

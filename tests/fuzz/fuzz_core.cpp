@@ -6,11 +6,13 @@
 #include <memory>
 #include <vector>
 
-#include "histeq/clahe.h"
+#include "clahe.h"
+#include "core_calls.h"
+#include "equalizer_core.h"
 #include "histeq/equalizer.h"
 #include "histeq/rgb.h"
 #include "histeq/simd.h"
-#include "histeq/threads.h"
+#include "threads.h"
 
 namespace fuzz {
 namespace {
@@ -148,8 +150,8 @@ std::vector<bool> SampleMask(const Case& c, size_t size) {
 // Runs every frame of the case through fresh equalizers; `frames` holds the
 // input of each and receives the output.
 void Run(const Case& c, std::vector<std::vector<uint8_t>>& frames, histeq::ThreadPool* pool) {
-  histeq::Equalizer equalizer;
-  histeq::RgbEqualizer rgb;
+  histeq::EqualizerCore equalizer;
+  histeq::RgbEqualizerCore rgb;
   equalizer.SetThreadPool(pool);
   rgb.SetThreadPool(pool);
   const size_t plane_size = static_cast<size_t>(c.stride) * c.height;
@@ -157,10 +159,12 @@ void Run(const Case& c, std::vector<std::vector<uint8_t>>& frames, histeq::Threa
     uint8_t* data = f.data();
     switch (c.kind) {
       case Kind::kPlane8:
-        equalizer.Process(data + c.offset, c.stride, c.width, c.height, c.step, c.params);
+        equalizer.Process(testcore::PlaneOf(data + c.offset, c.stride, c.width, c.height, c.step),
+                          c.params, nullptr);
         break;
       case Kind::kWide:
-        equalizer.Process(data, c.stride, c.width, c.height, c.step, c.format, c.params);
+        equalizer.Process(testcore::PlaneOf(data, c.stride, c.width, c.height, c.step, c.format),
+                          c.params, nullptr);
         break;
       case Kind::kRgb: {
         histeq::RgbPlanes planes;
@@ -181,7 +185,7 @@ void Run(const Case& c, std::vector<std::vector<uint8_t>>& frames, histeq::Threa
             planes.offset_b = c.off_b;
           }
         }
-        rgb.Process(planes, c.width, c.height, histeq::LumaWeights::Bt709(), c.params);
+        rgb.Process(planes, c.width, c.height, histeq::LumaWeights::Bt709(), c.params, nullptr);
         break;
       }
     }
@@ -227,10 +231,9 @@ std::string CheckCore(const uint8_t* data, size_t size) {
 
   // Scalar on one thread, then the best SIMD on two: same bytes.
   std::vector<std::vector<uint8_t>> scalar = inputs, simd = inputs;
-  const histeq::SimdLevel detected = histeq::DetectedSimd();
   histeq::SetMaxSimd(histeq::SimdLevel::kScalar);
   Run(c, scalar, nullptr);
-  histeq::SetMaxSimd(detected);
+  histeq::SetMaxSimd(histeq::SimdLevel::kBest);
   Run(c, simd, &TwoThreads());
 
   const int depth = c.kind == Kind::kWide ? c.format.depth : 8;
@@ -278,14 +281,19 @@ std::string CheckCore(const uint8_t* data, size_t size) {
   if (c.kind == Kind::kWide && c.params.mode == histeq::Mode::kAdaptive &&
       c.params.smoothing <= 0 && c.params.strength > 0.0) {
     std::vector<uint8_t> dense = inputs[0];
+    const histeq::Plane plane =
+        testcore::PlaneOf(dense.data(), c.stride, c.width, c.height, c.step, c.format);
     histeq::Clahe clahe;
-    const double clip =
+    histeq::TableParams tables;
+    tables.clip_limit =
         c.params.clip_limit > 0.0 ? c.params.clip_limit : histeq::kDefaultAdaptiveClipLimit;
-    clahe.ComputeHistograms(dense.data(), c.stride, c.step, c.format,
-                            histeq::TileGrid::Make(c.width, c.height, c.params.tiles_x,
-                                                   c.params.tiles_y));
-    clahe.BuildLuts(clip, c.params.range, c.params.strength);
-    clahe.Interpolate(dense.data(), c.stride, c.step);
+    tables.range = c.params.range;
+    tables.strength = c.params.strength;
+    clahe.Count(plane,
+                histeq::TileGrid::Make(c.width, c.height, c.params.tiles_x, c.params.tiles_y),
+                nullptr, nullptr);
+    clahe.BuildLuts(nullptr, tables);
+    clahe.Interpolate(plane);
     if (dense != scalar[0]) return "frame 0: the sparse 16-bit tables differ from the dense ones";
   }
   return "";

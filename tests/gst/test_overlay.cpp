@@ -11,7 +11,7 @@
 
 #include "frames.h"
 #include "harness.h"
-#include "histeq/overlay.h"
+#include "overlay.h"
 
 namespace {
 

@@ -4,8 +4,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
+#include <memory>
 
+#include "histeq/api.h"
 #include "histeq/equalizer.h"
 
 namespace histeq {
@@ -19,11 +20,10 @@ struct LumaWeights {
   static LumaWeights Bt2020() { return {0.2627, 0.0593}; }
 };
 
-// The colour channels of an 8-bit RGB frame, each in the plane API of
-// histogram.h: packed formats give three pointers into one plane with the
-// same stride and a step of 3 or 4; planar GBR three planes with a step of
-// 1. Bytes that are not R, G or B samples (alpha, x, padding) are never
-// written.
+// The colour channels of an 8-bit RGB frame, each as in Plane: packed
+// formats give three pointers into one plane with the same stride and a
+// step of 3 or 4; planar GBR three planes with a step of 1. Bytes that are
+// not R, G or B samples (alpha, x, padding) are never written.
 struct RgbPlanes {
   uint8_t* r = nullptr;
   uint8_t* g = nullptr;
@@ -32,36 +32,35 @@ struct RgbPlanes {
   int pixel_step = 1;
   // For packed formats of 4 bytes a pixel (RGBx, BGRA, xRGB, ...): the byte
   // offsets of R, G and B within their pixel, which enable a vector path;
-  // -1 when unknown (any other layout takes the scalar path).
+  // -1 when unknown (any other layout takes the plain path).
   int offset_r = -1, offset_g = -1, offset_b = -1;
 };
 
+class RgbEqualizerCore;
+
 // Keeps the luma planes and the equalizer's state between frames.
-class RgbEqualizer {
+class HISTEQ_API RgbEqualizer {
  public:
+  RgbEqualizer();
+  ~RgbEqualizer();
+  RgbEqualizer(RgbEqualizer&&) noexcept;
+  RgbEqualizer& operator=(RgbEqualizer&&) noexcept;
+
   // Y = round(kr R + kg G + kb B) (full range; in 15-bit fixed point), L =
   // Y equalized as a GRAY8 plane with `params` (range is always full: RGB
   // is), then every channel c' = clamp(c + L - Y, 0, 255): adding the same
   // delta to R, G and B moves Y by it and leaves Cb and Cr as they were,
-  // saturation at 0 and 255 aside. The report describes the luma.
-  bool Process(const RgbPlanes& planes, int width, int height,
-               const LumaWeights& weights, const Params& params,
-               FrameReport* report = nullptr);
-  void Reset() { equalizer_.Reset(); }
-  // Splits the work over the pool's threads; the same bytes in any case.
-  void SetThreadPool(ThreadPool* pool) {
-    pool_ = pool;
-    equalizer_.SetThreadPool(pool);
-  }
-  // The luma of the last frame after equalization, before it was applied to
-  // R, G and B (width * height samples, packed).
-  const uint8_t* equalized_luma() const { return l_.data(); }
+  // saturation at 0 and 255 aside. The report describes the luma (with
+  // report_output: Y and L); draw_histograms draws into R, G and B alike.
+  bool Process(const RgbPlanes& planes, int width, int height, const LumaWeights& weights,
+               const Params& params, FrameReport* report = nullptr);
+  void Reset();
+  // As Equalizer::SetThreads.
+  void SetThreads(int threads);
+  int threads() const;
 
  private:
-  Equalizer equalizer_;
-  std::vector<uint8_t> y_;  // the luma of the frame
-  std::vector<uint8_t> l_;  // the same, equalized
-  ThreadPool* pool_ = nullptr;
+  std::unique_ptr<RgbEqualizerCore> core_;
 };
 
 }  // namespace histeq

@@ -1,10 +1,12 @@
 // A small pool of persistent worker threads for splitting a frame into
-// pieces. Made once (when a stream starts), never per frame.
-#ifndef HISTEQ_THREADS_H_
-#define HISTEQ_THREADS_H_
+// pieces. Made once (when a stream starts), never per frame. Inside someone
+// else's process it stays polite: it never moves any thread to another CPU,
+// and a thread out of work watches for the next round for at most
+// kWatchMicroseconds before it sleeps.
+#ifndef HISTEQ_SRC_THREADS_H_
+#define HISTEQ_SRC_THREADS_H_
 
 #include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <condition_variable>
 #include <functional>
@@ -39,12 +41,16 @@ class ThreadPool {
   // The number of threads to use for `requested` (0 = one per core).
   static int Resolve(int requested);
 
+  // How long a thread out of work watches for more before it sleeps: the
+  // stages of a frame follow each other within microseconds, and waking a
+  // sleeping thread can take the kernel hundreds (an idle CPU is halted).
+  static constexpr int kWatchMicroseconds = 100;
+
  private:
   void Work(int slot);
   // Takes items of round `generation` one at a time and runs them, until
   // none are left.
   void RunItems(uint32_t generation, int slot);
-  void KeepWorkersOffCallersCpu();
   // One round of at most 2^20 - 1 items (ParallelFor runs more in several).
   void Round(int n, int base, const std::function<void(int, int)>& fn);
 
@@ -70,16 +76,6 @@ class ThreadPool {
   std::atomic<bool> stop_{false};
   std::mutex mutex_;
   std::condition_variable wake_, done_;
-  // How long a worker out of items watches for the next round before it
-  // sleeps, from the caller's gaps between rounds lately (see threads.cpp).
-  void NoteGap(std::chrono::steady_clock::time_point now);
-  static constexpr int kGapsKept = 8;
-  int64_t gaps_us_[kGapsKept] = {};
-  int gap_next_ = 0;
-  std::chrono::steady_clock::time_point last_end_{};
-  std::atomic<int64_t> watch_us_{100};
-  std::vector<int> cpus_;  // the CPUs the workers started with
-  int caller_cpu_ = -1;    // the caller's CPU when the workers were last placed
 };
 
 // The slots a pool has (1 without one): scratch for ForEach's `slot`.
@@ -143,4 +139,4 @@ inline void StripeRows(int i, int n, int height, int* begin, int* end) {
 
 }  // namespace histeq
 
-#endif  // HISTEQ_THREADS_H_
+#endif  // HISTEQ_SRC_THREADS_H_

@@ -1,13 +1,13 @@
 // Temporal smoothing for video: an exponential moving average of the
 // per-frame histograms, with scene-cut detection.
-#ifndef HISTEQ_TEMPORAL_H_
-#define HISTEQ_TEMPORAL_H_
+#ifndef HISTEQ_SRC_TEMPORAL_H_
+#define HISTEQ_SRC_TEMPORAL_H_
 
 #include <cstdint>
 #include <vector>
 
-#include "histeq/histogram.h"
-#include "histeq/threads.h"
+#include "histogram.h"
+#include "threads.h"
 
 namespace histeq {
 
@@ -67,4 +67,4 @@ class HistogramSmoother {
 
 }  // namespace histeq
 
-#endif  // HISTEQ_TEMPORAL_H_
+#endif  // HISTEQ_SRC_TEMPORAL_H_

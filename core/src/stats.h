@@ -1,10 +1,8 @@
 // Summary statistics of a plane, from its histogram.
-#ifndef HISTEQ_STATS_H_
-#define HISTEQ_STATS_H_
+#ifndef HISTEQ_SRC_STATS_H_
+#define HISTEQ_SRC_STATS_H_
 
 #include <cstdint>
-
-#include "histeq/histogram.h"
 
 namespace histeq {
 
@@ -16,10 +14,7 @@ struct PlaneStats {
 // Mean and standard deviation of the samples counted in `hist`, `bins`
 // counts, in code values (all zero for an empty histogram).
 PlaneStats StatsFromHistogram(const uint32_t* hist, int bins);
-inline PlaneStats StatsFromHistogram8(const uint32_t hist[kBins8]) {
-  return StatsFromHistogram(hist, kBins8);
-}
 
 }  // namespace histeq
 
-#endif  // HISTEQ_STATS_H_
+#endif  // HISTEQ_SRC_STATS_H_

@@ -1,12 +1,12 @@
 // A small picture of two histograms (before and after equalization) drawn
 // over the top-left corner of a plane, for tuning by eye on live video.
-#ifndef HISTEQ_OVERLAY_H_
-#define HISTEQ_OVERLAY_H_
+#ifndef HISTEQ_SRC_OVERLAY_H_
+#define HISTEQ_SRC_OVERLAY_H_
 
 #include <cstddef>
 #include <cstdint>
 
-#include "histeq/sample.h"
+#include "histeq/plane.h"
 
 namespace histeq {
 
@@ -21,7 +21,9 @@ struct OverlayLayout {
   int bar_height = 0;        // rows of one histogram
 };
 
-// At most 256 columns and a third of the plane's width; each histogram a
+constexpr int kMaxColumns = 256;
+
+// At most kMaxColumns columns and a third of the plane's width; each histogram a
 // sixth of its height at most.
 OverlayLayout ComputeOverlayLayout(int width, int height);
 
@@ -32,20 +34,17 @@ struct OverlayLevels {
   uint8_t after = 235;   // bars of the output histogram
 };
 
-// Draws the panel into the plane (same plane API as the rest of the core;
-// `format` says how samples are stored). `hist_in` and `hist_out` have `bins`
+// Draws the panel into the plane. `hist_in` and `hist_out` have `bins`
 // counts; a column's bar is as tall, in rows out of bar_height, as its count
 // (the sum of its bins) is of the tallest column, rounded to nearest. Only
 // samples inside the panel are written.
-void DrawHistogramOverlay(uint8_t* data, ptrdiff_t stride, int width, int height,
-                          int pixel_step, const SampleFormat& format,
-                          const uint32_t* hist_in, const uint32_t* hist_out, int bins,
-                          const OverlayLevels& levels = OverlayLevels());
+void DrawHistogramOverlay(const Plane& plane, const uint32_t* hist_in, const uint32_t* hist_out,
+                          int bins, const OverlayLevels& levels = OverlayLevels());
 
 // The bar heights DrawHistogramOverlay draws for one histogram: `columns`
-// values in 0..bar_height.
+// (at most kMaxColumns) values in 0..bar_height.
 void OverlayBars(const uint32_t* hist, int bins, int columns, int bar_height, int* bars);
 
 }  // namespace histeq
 
-#endif  // HISTEQ_OVERLAY_H_
+#endif  // HISTEQ_SRC_OVERLAY_H_

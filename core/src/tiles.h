@@ -1,13 +1,14 @@
 // The tile grid of contrast-limited adaptive equalization (CLAHE), laid out
 // exactly as cv::CLAHE lays it out, and the histograms of its tiles.
-#ifndef HISTEQ_TILES_H_
-#define HISTEQ_TILES_H_
+#ifndef HISTEQ_SRC_TILES_H_
+#define HISTEQ_SRC_TILES_H_
 
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
-#include "histeq/histogram.h"
+#include "histeq/plane.h"
+#include "histogram.h"
 
 namespace histeq {
 
@@ -37,32 +38,19 @@ struct TileGrid {
 // position p (possibly past either end) mirrors, for a row of len samples.
 int Reflect101(int p, int len);
 
-// Per-tile histograms of a plane; keeps the mirror tables for one grid so
+// Counts the tiles of a plane; keeps the mirror tables for one grid so
 // repeated frames of the same size allocate nothing.
 class TileHistogrammer {
  public:
-  // Writes grid.tiles() histograms of format.bins() counts, tile (tx, ty) at
-  // hists + (ty * tiles_x + tx) * bins. When `frame_hist` is given, the
-  // histogram of the frame itself (the tiles' parts inside the frame, which
-  // cover it exactly once) is added to it (not cleared first), at no extra
-  // pass. Tile rows [ty_begin, ty_end) only (all by default); `frame_hist`
-  // then gets those rows' share of the frame. Call Prepare(grid) first when rows
-  // are computed on several threads at once.
-  // `ranges`, when given, receives each tile's range of values at the
-  // tile's index (see AccumulateTile).
-  void Compute(const uint8_t* data, ptrdiff_t stride, int pixel_step,
-               const SampleFormat& format, const TileGrid& grid, uint32_t* hists,
-               uint32_t* frame_hist = nullptr, int ty_begin = 0, int ty_end = -1,
-               ValueRange* ranges = nullptr);
   void Prepare(const TileGrid& grid);
 
   // Adds the histogram of tile (tx, ty) of the grid Prepare was given to
   // `hist` (format.bins() counts), and its part inside the frame to
-  // `frame_hist` when given. Returns the range of the values it counted
-  // (for 8-bit samples, not tracked: the whole range).
-  ValueRange AccumulateTile(const uint8_t* data, ptrdiff_t stride, int pixel_step,
-                            const SampleFormat& format, int tx, int ty, uint32_t* hist,
-                            uint32_t* frame_hist) const;
+  // `frame_hist` when given; `counter` counts 8-bit samples. Returns the
+  // range of the values it counted (for 8-bit samples, not tracked: the
+  // whole range).
+  ValueRange AccumulateTile(const Plane& plane, int tx, int ty, uint32_t* hist,
+                            uint32_t* frame_hist, HistogramCounter8* counter) const;
 
  private:
   TileGrid grid_;
@@ -72,4 +60,4 @@ class TileHistogrammer {
 
 }  // namespace histeq
 
-#endif  // HISTEQ_TILES_H_
+#endif  // HISTEQ_SRC_TILES_H_

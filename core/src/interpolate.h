@@ -1,0 +1,71 @@
+// Applying per-tile tables with bilinear interpolation between the four
+// nearest tile centres, as cv::CLAHE does: one implementation over the
+// sample type (uint8_t tables for 8-bit samples, uint16_t for deeper ones).
+#ifndef HISTEQ_SRC_INTERPOLATE_H_
+#define HISTEQ_SRC_INTERPOLATE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+#include <vector>
+
+#include "histeq/plane.h"
+#include "histogram.h"
+#include "tiles.h"
+
+namespace histeq {
+
+// Replaces every sample v at (x, y), in place, with the blend of
+// luts[tile][v] over the tiles around (x, y): with t = x / tile_width - 0.5
+// (float), tx1 = floor(t), a = t - tx1, the columns tx1 and tx1 + 1 (clamped
+// to the grid) weigh 1 - a and a; likewise rows; the result is ((L11 (1-a) +
+// L12 a)(1-b) + (L21 (1-a) + L22 a) b) in float, rounded half to even and
+// saturated to the depth, the operations in OpenCV's order. `luts` holds
+// grid.tiles() tables of `bins` entries, tile (tx, ty) at (ty * tiles_x +
+// tx) * bins.
+//
+// The work goes region by region: a region is the samples between the same
+// four tile centres, a band (rows between two tile rows) by a span (columns
+// between two tile columns). A region's four tables are made ready for the
+// kernels once for all its rows (packed into one table of quads, for the
+// values the region's tiles hold), so a sample costs one load, not four.
+template <typename T>
+class TileInterpolator {
+ public:
+  void Prepare(const TileGrid& grid, int bins, int slots = 1);
+
+  int bands() const { return static_cast<int>(band_y_.size()) - 1; }
+  int spans() const { return static_cast<int>(span_left_.size()); }
+
+  // The regions of band `band_index` (0 .. bands() - 1) and spans
+  // [span_begin, span_end), with scratch `slot` (slots < those given to
+  // Prepare, one per thread working at once). `ranges` holds, per tile, the
+  // values the tile holds: a region reads the tables only for the values of
+  // its tiles, and each table must be filled for those (Clahe fills a tile's
+  // table for its 3x3 neighbourhood's values). A sample outside gives a wrong
+  // value, never a read out of bounds.
+  void ApplyRegions(const Plane& plane, const T* luts, const ValueRange* ranges, int band_index,
+                    int span_begin, int span_end, int slot);
+  // Every region.
+  void Apply(const Plane& plane, const TileGrid& grid, const T* luts, const ValueRange* ranges);
+
+ private:
+  using Quad = typename std::conditional<sizeof(T) == 1, uint32_t, uint64_t>::type;
+
+  TileGrid grid_;
+  int bins_ = 0;
+  std::vector<int> span_x_;                  // span s: columns [span_x_[s], span_x_[s + 1])
+  std::vector<int> span_left_, span_right_;  // per span: its left and right tile columns
+  // Per column, and kernels::kMaxBlock more: weights of the right and left tile.
+  std::vector<float> a_, a1_;
+  std::vector<int> band_y_;  // band b: rows [band_y_[b], band_y_[b + 1])
+  // Per slot: packed entries, filled where in use.
+  std::vector<std::vector<Quad>> quads_;
+};
+
+extern template class TileInterpolator<uint8_t>;
+extern template class TileInterpolator<uint16_t>;
+
+}  // namespace histeq
+
+#endif  // HISTEQ_SRC_INTERPOLATE_H_

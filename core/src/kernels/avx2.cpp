@@ -1,0 +1,316 @@
+// AVX2 kernels (compiled with -mavx2, no FMA): the 8-bit table pass by
+// vpshufb, the interpolation eight samples at a time, the 16-bit counts,
+// ranges and quads, and the CLAHE table scans. Every one gives the scalar
+// kernel's results: the same integer sums, the same float operations in the
+// same order, rounded half to even (cvtps2dq).
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "kernels/kernels.h"
+#include "prefetch.h"
+
+namespace histeq {
+namespace kernels {
+namespace {
+
+// 32 samples at a time, the table as 16 rows of 16 entries (rows[k] holds
+// entries 16k..16k+15 in both halves). vpshufb looks up a sample's low
+// nibble in a row and gives zero where the index has bit 7 set. Bits 4-5
+// pick a row within a group of four without a blend: index j is valid only
+// where they equal j (the low six bits minus 16j lie in [0, 16): adding 0x70
+// with saturation leaves bit 7 clear there and sets it everywhere else), so
+// the OR of the four lookups is the sample's row of every group. Bits 6 and
+// 7 then choose the group with three blends. 16 lookups, 12 ORs and 3 blends
+// for 32 samples, where one index per row took 16 lookups and 45 other
+// operations (1080p photo on Zen 3: 1.35x faster).
+inline __m256i LookUp32(__m256i v, const __m256i rows[16]) {
+  const __m256i low6 = _mm256_and_si256(v, _mm256_set1_epi8(0x3f));
+  const __m256i bias = _mm256_set1_epi8(0x70);
+  __m256i idx[4];
+  for (int j = 0; j < 4; ++j)
+    idx[j] = _mm256_adds_epu8(_mm256_sub_epi8(low6, _mm256_set1_epi8(static_cast<char>(16 * j))),
+                              bias);
+  __m256i group[4];
+  for (int g = 0; g < 4; ++g) {
+    const __m256i* r = rows + 4 * g;
+    group[g] = _mm256_or_si256(
+        _mm256_or_si256(_mm256_shuffle_epi8(r[0], idx[0]), _mm256_shuffle_epi8(r[1], idx[1])),
+        _mm256_or_si256(_mm256_shuffle_epi8(r[2], idx[2]), _mm256_shuffle_epi8(r[3], idx[3])));
+  }
+  const __m256i bit6 = _mm256_add_epi8(v, v);  // bit 6 moved to bit 7, which blendv reads
+  return _mm256_blendv_epi8(_mm256_blendv_epi8(group[0], group[1], bit6),
+                            _mm256_blendv_epi8(group[2], group[3], bit6), v);
+}
+
+void Apply8(uint8_t* p, int n, const uint8_t* lut) {
+  __m256i rows[16];
+  for (int k = 0; k < 16; ++k)
+    rows[k] = _mm256_broadcastsi128_si256(
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(lut + 16 * k)));
+  for (int x = 0; x < n; x += 32) {
+    __m256i* q = reinterpret_cast<__m256i*>(p + x);
+    _mm256_storeu_si256(q, LookUp32(_mm256_loadu_si256(q), rows));
+  }
+}
+
+// The blend of eight samples' table values, in the scalar kernel's order.
+inline __m256i Blend8(__m256 tl, __m256 tr, __m256 bl, __m256 br, const Weights& w, int x) {
+  const __m256 va = _mm256_loadu_ps(w.a + x), va1 = _mm256_loadu_ps(w.a1 + x);
+  const __m256 top = _mm256_add_ps(_mm256_mul_ps(tl, va1), _mm256_mul_ps(tr, va));
+  const __m256 bottom = _mm256_add_ps(_mm256_mul_ps(bl, va1), _mm256_mul_ps(br, va));
+  const __m256 res = _mm256_add_ps(_mm256_mul_ps(top, _mm256_set1_ps(w.b1)),
+                                   _mm256_mul_ps(bottom, _mm256_set1_ps(w.b)));
+  return _mm256_cvtps_epi32(res);  // round half to even
+}
+
+// Eight samples from their packed quads, saturated to 0..255.
+inline uint64_t Interpolate8(__m256i v, const Weights& w, int x) {
+  const __m256i bytes = _mm256_set1_epi32(0xff);
+  const __m256 tl = _mm256_cvtepi32_ps(_mm256_and_si256(v, bytes));
+  const __m256 tr = _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(v, 8), bytes));
+  const __m256 bl = _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(v, 16), bytes));
+  const __m256 br = _mm256_cvtepi32_ps(_mm256_srli_epi32(v, 24));
+  const __m256i r = Blend8(tl, tr, bl, br, w, x);
+  const __m128i r16 = _mm_packs_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
+  return static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_packus_epi16(r16, r16)));
+}
+
+// The quads built from registers: eight stores and one wide load would
+// stall on store forwarding.
+inline __m256i Quads8(const uint32_t* quads, const uint8_t* p, int step) {
+  auto q = [&](int k) { return static_cast<int>(quads[p[k * step]]); };
+  return _mm256_setr_epi32(q(0), q(1), q(2), q(3), q(4), q(5), q(6), q(7));
+}
+
+void Interp8Strided(uint8_t* p, int step, int n, const Weights& w, const Region8& r) {
+  for (int x = 0; x < n; x += 8) {
+    uint8_t* s = p + x * step;
+    const uint64_t eight = Interpolate8(Quads8(r.quads, s, step), w, x);
+    for (int k = 0; k < 8; ++k) s[k * step] = static_cast<uint8_t>(eight >> (8 * k));
+  }
+}
+
+void Interp8(uint8_t* p, int n, const Weights& w, const Region8& r) {
+  for (int x = 0; x < n; x += 8) {
+    const uint64_t eight = Interpolate8(Quads8(r.quads, p + x, 1), w, x);
+    std::memcpy(p + x, &eight, 8);
+  }
+}
+
+// Widens [*lo, *hi] by the lowest word of `lo` and the highest of `hi`.
+// phminposuw gives the lowest word of eight; the highest is the lowest of
+// the complements.
+inline void AddRangeOf(__m256i lo, __m256i hi, int* lo_io, int* hi_io) {
+  const __m128i lo8 = _mm_min_epu16(_mm256_castsi256_si128(lo), _mm256_extracti128_si256(lo, 1));
+  const __m128i hi8 = _mm_max_epu16(_mm256_castsi256_si128(hi), _mm256_extracti128_si256(hi, 1));
+  const int l = _mm_extract_epi16(_mm_minpos_epu16(lo8), 0);
+  const int h = 0xffff - _mm_extract_epi16(_mm_minpos_epu16(_mm_xor_si128(hi8, _mm_set1_epi16(-1))), 0);
+  if (l < *lo_io) *lo_io = l;
+  if (h > *hi_io) *hi_io = h;
+}
+
+int WordRange(const uint8_t* data, ptrdiff_t stride, int width, int height, int* lo, int* hi) {
+  const int vector_width = width & ~15;
+  if (vector_width == 0) return 0;
+  __m256i l = _mm256_set1_epi16(-1), h = _mm256_setzero_si256();
+  for (int y = 0; y < height; ++y) {
+    const uint8_t* p = data + y * stride;
+    for (int x = 0; x < vector_width; x += 16) {
+      const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 2 * x));
+      l = _mm256_min_epu16(l, w);
+      h = _mm256_max_epu16(h, w);
+    }
+  }
+  AddRangeOf(l, h, lo, hi);
+  return vector_width;
+}
+
+// The range from 16 words in a vector, the counts one by one from L1: tracking
+// the range word by word costs more than the counting.
+int CountWords(const uint8_t* data, ptrdiff_t stride, int width, int height, uint32_t* hist,
+               int* lo, int* hi) {
+  const int vector_width = width & ~15;
+  if (vector_width == 0) return 0;
+  __m256i l = _mm256_set1_epi16(-1), h = _mm256_setzero_si256();
+  for (int y = 0; y < height; ++y) {
+    const uint8_t* p = data + y * stride;
+    FetchRowAhead(p, stride, y, height, 2 * static_cast<int64_t>(width));
+    for (int x = 0; x < vector_width; x += 16) {
+      const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 2 * x));
+      l = _mm256_min_epu16(l, w);
+      h = _mm256_max_epu16(h, w);
+      for (int k = 0; k < 16; ++k) {
+        uint16_t v;
+        std::memcpy(&v, p + 2 * (x + k), 2);
+        ++hist[v];
+      }
+    }
+  }
+  AddRangeOf(l, h, lo, hi);
+  return vector_width;
+}
+
+int AddCounts(uint32_t* dst, const uint32_t* src, int first, int end) {
+  int v = first;
+  for (; v + 8 <= end; v += 8) {
+    __m256i* d = reinterpret_cast<__m256i*>(dst + v);
+    _mm256_storeu_si256(
+        d, _mm256_add_epi32(_mm256_loadu_si256(d),
+                            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + v))));
+  }
+  return v;
+}
+
+int ClippedCounts(const uint32_t* hist, int first, int end, uint32_t limit, uint64_t* clipped) {
+  const __m256i vlimit = _mm256_set1_epi32(static_cast<int>(limit));
+  __m256i acc = _mm256_setzero_si256();  // four 64-bit sums
+  int v = first;
+  for (; v + 8 <= end; v += 8) {
+    const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(hist + v));
+    const __m256i over = _mm256_sub_epi32(h, _mm256_min_epu32(h, vlimit));
+    acc = _mm256_add_epi64(acc, _mm256_cvtepu32_epi64(_mm256_castsi256_si128(over)));
+    acc = _mm256_add_epi64(acc, _mm256_cvtepu32_epi64(_mm256_extracti128_si256(over, 1)));
+  }
+  alignas(32) uint64_t sums[4];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(sums), acc);
+  *clipped += sums[0] + sums[1] + sums[2] + sums[3];
+  return v;
+}
+
+inline void Store8(uint8_t* lut, __m256i r) {
+  const __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(lut), _mm_packus_epi16(w, w));
+}
+
+inline void Store8(uint16_t* lut, __m256i r) {
+  const __m256i packed = _mm256_permute4x64_epi64(_mm256_packus_epi32(r, r), _MM_SHUFFLE(3, 1, 2, 0));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(lut), _mm256_castsi256_si128(packed));
+}
+
+// Eight entries at a time: the clipped counts' prefix sum within each
+// 128-bit lane, the low lane's total added to the high lane, plus the
+// running total; the handed-out counts from the lane's value (v / step in
+// float is exact: v < 2^24 and the quotient's rounding never reaches the
+// next whole number); then the scalar kernel's float product and rounding.
+// The sums must stay below 2^31 (the caller's tables are of fewer pixels).
+template <typename T>
+int CdfSpan(const uint32_t* hist, int first, int end, const Spread& s, float scale,
+            int max_value, uint64_t* kept, T* lut) {
+  const __m256i zero = _mm256_setzero_si256(), top = _mm256_set1_epi32(max_value);
+  const __m256i limit = _mm256_set1_epi32(s.limit ? static_cast<int>(s.limit) : -1);
+  const __m256i batch = _mm256_set1_epi32(static_cast<int>(s.batch));
+  const __m256i residual = _mm256_set1_epi32(static_cast<int>(s.residual));
+  const __m256 step = _mm256_set1_ps(static_cast<float>(s.step));
+  const __m256i one = _mm256_set1_epi32(1), iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const __m256i last = _mm256_set1_epi32(7), lane3 = _mm256_set1_epi32(3);
+  const __m256 vscale = _mm256_set1_ps(scale);
+  __m256i carry = _mm256_set1_epi32(static_cast<int>(*kept));
+  int v = first;
+  for (; v + 8 <= end; v += 8) {
+    __m256i x = zero;
+    if (hist) {
+      x = _mm256_min_epu32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(hist + v)), limit);
+      x = _mm256_add_epi32(x, _mm256_slli_si256(x, 4));
+      x = _mm256_add_epi32(x, _mm256_slli_si256(x, 8));
+      const __m256i low_total = _mm256_permutevar8x32_epi32(x, lane3);
+      x = _mm256_add_epi32(x, _mm256_blend_epi32(zero, low_total, 0xF0));
+    }
+    x = _mm256_add_epi32(x, carry);
+    carry = _mm256_permutevar8x32_epi32(x, last);
+    const __m256i value = _mm256_add_epi32(_mm256_set1_epi32(v), iota);
+    __m256i cdf = _mm256_add_epi32(x, _mm256_mullo_epi32(batch, _mm256_add_epi32(value, one)));
+    if (s.residual != 0) {
+      const __m256i q = _mm256_cvttps_epi32(_mm256_div_ps(_mm256_cvtepi32_ps(value), step));
+      cdf = _mm256_add_epi32(cdf, _mm256_min_epu32(_mm256_add_epi32(q, one), residual));
+    }
+    __m256i r = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_cvtepi32_ps(cdf), vscale));
+    r = _mm256_min_epi32(_mm256_max_epi32(r, zero), top);
+    Store8(lut + v, r);
+  }
+  *kept = static_cast<uint32_t>(_mm_cvtsi128_si32(_mm256_castsi256_si128(carry)));
+  return v;
+}
+
+// 16 entries at a time: within each 128-bit lane, words then dwords
+// interleaved; the lanes' halves then put in order.
+int Pack16(const uint16_t* const* t, int first, int end, uint64_t* out) {
+  int v = first;
+  for (; v + 16 <= end; v += 16) {
+    const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t[0] + v));
+    const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t[1] + v));
+    const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t[2] + v));
+    const __m256i d = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t[3] + v));
+    const __m256i ab0 = _mm256_unpacklo_epi16(a, b), ab1 = _mm256_unpackhi_epi16(a, b);
+    const __m256i cd0 = _mm256_unpacklo_epi16(c, d), cd1 = _mm256_unpackhi_epi16(c, d);
+    const __m256i q0 = _mm256_unpacklo_epi32(ab0, cd0);  // entries 0, 1 | 8, 9
+    const __m256i q1 = _mm256_unpackhi_epi32(ab0, cd0);  // 2, 3 | 10, 11
+    const __m256i q2 = _mm256_unpacklo_epi32(ab1, cd1);  // 4, 5 | 12, 13
+    const __m256i q3 = _mm256_unpackhi_epi32(ab1, cd1);  // 6, 7 | 14, 15
+    __m256i* o = reinterpret_cast<__m256i*>(out + v);
+    _mm256_storeu_si256(o, _mm256_permute2x128_si256(q0, q1, 0x20));
+    _mm256_storeu_si256(o + 1, _mm256_permute2x128_si256(q2, q3, 0x20));
+    _mm256_storeu_si256(o + 2, _mm256_permute2x128_si256(q0, q1, 0x31));
+    _mm256_storeu_si256(o + 3, _mm256_permute2x128_si256(q2, q3, 0x31));
+  }
+  return v;
+}
+
+inline uint16_t Word(const uint8_t* p) {
+  uint16_t w;
+  std::memcpy(&w, p, 2);
+  return w;
+}
+
+// Eight 16-bit samples: the entries loaded one by one (faster than a
+// gather) into two vectors of 64-bit lanes, whose halves {tl, tr} and
+// {bl, br} are split apart; saturated to 0..65535 by packing.
+void Interp16(uint8_t* p, int n, const Weights& w, const uint64_t* q) {
+  const __m256i low = _mm256_set1_epi32(0xffff);
+  for (int x = 0; x < n; x += 8) {
+    uint8_t* s = p + 2 * x;
+    auto e = [&](int k) { return static_cast<long long>(q[Word(s + 2 * k)]); };
+    const __m256 g0 = _mm256_castsi256_ps(_mm256_set_epi64x(e(3), e(2), e(1), e(0)));
+    const __m256 g1 = _mm256_castsi256_ps(_mm256_set_epi64x(e(7), e(6), e(5), e(4)));
+    // Per 128-bit lane {0, 1, 4, 5} and {2, 3, 6, 7}; the permute restores
+    // the order.
+    const __m256i top_pair = _mm256_permute4x64_epi64(
+        _mm256_castps_si256(_mm256_shuffle_ps(g0, g1, _MM_SHUFFLE(2, 0, 2, 0))),
+        _MM_SHUFFLE(3, 1, 2, 0));
+    const __m256i bottom_pair = _mm256_permute4x64_epi64(
+        _mm256_castps_si256(_mm256_shuffle_ps(g0, g1, _MM_SHUFFLE(3, 1, 3, 1))),
+        _MM_SHUFFLE(3, 1, 2, 0));
+    const __m256 tl = _mm256_cvtepi32_ps(_mm256_and_si256(top_pair, low));
+    const __m256 tr = _mm256_cvtepi32_ps(_mm256_srli_epi32(top_pair, 16));
+    const __m256 bl = _mm256_cvtepi32_ps(_mm256_and_si256(bottom_pair, low));
+    const __m256 br = _mm256_cvtepi32_ps(_mm256_srli_epi32(bottom_pair, 16));
+    const __m256i r = Blend8(tl, tr, bl, br, w, x);
+    const __m256i packed = _mm256_permute4x64_epi64(_mm256_packus_epi32(r, r),
+                                                    _MM_SHUFFLE(3, 1, 2, 0));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(s), _mm256_castsi256_si128(packed));
+  }
+}
+
+}  // namespace
+
+void FillAvx2(Kernels* k) {
+  k->level = SimdLevel::kAvx2;
+  k->apply8 = Apply8;
+  k->apply8_block = 32;
+  k->count_words = CountWords;
+  k->word_range = WordRange;
+  k->add_counts = AddCounts;
+  k->clipped_counts = ClippedCounts;
+  k->cdf_span8 = CdfSpan<uint8_t>;
+  k->cdf_span16 = CdfSpan<uint16_t>;
+  k->interp8 = Interp8;
+  k->interp8_block = 8;
+  k->interp8_strided = Interp8Strided;
+  k->interp8_strided_block = 8;
+  k->pack16 = Pack16;
+  k->interp16 = Interp16;
+  k->interp16_block = 8;
+}
+
+}  // namespace kernels
+}  // namespace histeq

@@ -1,0 +1,188 @@
+// The core's kernels: the few loops whose speed depends on the instruction
+// set, as one table of function pointers per SIMD level.
+//
+// The algorithms (equalizer, clahe, lut, histogram, interpolate, temporal,
+// rgb) hold no vector code and never ask which level runs: they call the
+// functions at the end of this header, which run the active table's kernel.
+// Each level's kernels live in a file of their own (scalar.cpp, sse2.cpp,
+// avx2.cpp, avx512.cpp, avx512_vbmi2.cpp), compiled with that
+// level's target flags; a level's table is the one below it with the kernels
+// its file provides put in (dispatch.cpp). SetMaxSimd swaps the table.
+//
+// Tails are handled one way for each kind of kernel (any.h):
+//  - row kernels (the table pass, the interpolation, RGB) take whole blocks
+//    of `*_block` samples only; RunRow runs them over a row's whole blocks
+//    in place and over a block-sized copy of its last partial block, so no
+//    byte past a row is ever read or written;
+//  - scans over arrays the core owns (histogram bins, tables) take what they
+//    can in whole vectors and return how far they got; the scalar kernel,
+//    with the same signature and running state, does the rest.
+//
+// Every kernel of every level gives the scalar kernel's results exactly
+// (tests/core/test_simd.cpp and test_histogram.cpp compare them all).
+//
+// Files compiled with other target flags must not emit anything another
+// file could link instead of its own copy: kernel files define every helper
+// in an anonymous namespace, use no library templates, and have no static
+// initializers (the kernels-symbols test checks their objects).
+#ifndef HISTEQ_SRC_KERNELS_KERNELS_H_
+#define HISTEQ_SRC_KERNELS_KERNELS_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "histeq/simd.h"
+
+namespace histeq {
+namespace kernels {
+
+// How a contrast limit's excess is handed out (see ClipSpread in lut.h):
+// `batch` to every bin, then one count each to bins 0, step, 2 step, ...
+// for the first `residual` of them. limit 0: no clipping.
+struct Spread {
+  uint32_t limit;
+  uint32_t batch;
+  uint32_t residual;
+  uint32_t step;
+};
+
+// The four tables around a region of CLAHE's interpolation (top-left,
+// top-right, bottom-left, bottom-right) and, where the level's kernel needs
+// them, the same packed per value: entry v holds {tl[v], tr[v], bl[v],
+// br[v]} in bytes (8-bit) or 16-bit words (deeper), tl lowest.
+struct Region8 {
+  const uint8_t* tables[4];
+  uint32_t* quads;  // 256 entries
+};
+
+// Per-column weights of the interpolation: column x of a region weighs its
+// right tile a[x] and its left one a1[x]; the row weighs its lower tile b
+// and its upper one b1.
+struct Weights {
+  const float* a;
+  const float* a1;
+  float b1, b;
+};
+
+// A packed RGB layout of 4 bytes a pixel: byte offsets of R, G and B, and
+// the luma weights in 15-bit fixed point (summing to 1 << 15).
+struct Rgb4 {
+  int offset_r, offset_g, offset_b;
+  int wr, wg, wb;
+};
+
+// 10 to 16-bit samples in any other layout (see SampleFormat): the code
+// value is (word >> shift) & mask, the word byte-swapped first when `swap`.
+struct Codec {
+  int shift;
+  uint32_t mask;
+  bool swap;
+};
+
+// The 8-bit histogram's bit-count counter (SimdLevel::kAvx512Vbmi2): state
+// of `state_size` bytes at 64-byte alignment; start, any number of adds (rows
+// whose pixel step `takes` accepts), then finish adds the counts to hist[256].
+struct Counter8 {
+  size_t state_size;
+  bool (*takes)(int step);
+  void (*start)(void* state);
+  void (*add)(void* state, const uint8_t* data, ptrdiff_t stride, int width, int height,
+              int step);
+  void (*finish)(void* state, uint32_t* hist);
+};
+
+struct Kernels {
+  SimdLevel level;
+
+  // p[i] = lut[p[i]] for n samples one after another (n: whole blocks).
+  void (*apply8)(uint8_t* p, int n, const uint8_t* lut);
+  int apply8_block;
+  // The same for samples `step` bytes apart.
+  void (*apply8_strided)(uint8_t* p, int step, int n, const uint8_t* lut);
+  // The same for 16-bit little-endian words holding the code value.
+  void (*apply16)(uint8_t* p, int n, const uint16_t* lut);
+  int apply16_block;
+
+  // The same for any other layout of 10 to 16-bit samples, `step` bytes
+  // apart: written back at the shift, the bits below it zero.
+  void (*apply_codec)(uint8_t* p, int step, int n, const Codec& codec, const uint16_t* lut);
+
+  // nullptr below the level that has it.
+  const Counter8* counter8;
+
+  // Plain 16-bit words (little-endian, one after another): counts the first
+  // columns of every row into hist and widens [*lo, *hi] to their values;
+  // returns how many columns (the same for every row).
+  int (*count_words)(const uint8_t* data, ptrdiff_t stride, int width, int height,
+                     uint32_t* hist, int* lo, int* hi);
+  // Any other layout: counts every sample, widens [*lo, *hi].
+  void (*count_codec)(const uint8_t* data, ptrdiff_t stride, int width, int height, int step,
+                      const Codec& codec, uint32_t* hist, int* lo, int* hi);
+  // The same without counting.
+  int (*word_range)(const uint8_t* data, ptrdiff_t stride, int width, int height, int* lo,
+                    int* hi);
+  // dst[v] += src[v] for v in [first, end); returns where it stopped.
+  int (*add_counts)(uint32_t* dst, const uint32_t* src, int first, int end);
+
+  // *clipped += the counts above limit (> 0) in bins [first, end); returns
+  // where it stopped.
+  int (*clipped_counts)(const uint32_t* hist, int first, int end, uint32_t limit,
+                        uint64_t* clipped);
+  // CLAHE table entries lut[first .. end - 1] (see BuildCdfLutSpan in
+  // lut.h): *kept is the running sum of clipped counts, updated; hist
+  // nullptr: every bin empty. Returns where it stopped.
+  int (*cdf_span8)(const uint32_t* hist, int first, int end, const Spread& spread,
+                   float scale, int max_value, uint64_t* kept, uint8_t* lut);
+  int (*cdf_span16)(const uint32_t* hist, int first, int end, const Spread& spread,
+                    float scale, int max_value, uint64_t* kept, uint16_t* lut);
+
+  // Makes a region ready for interp8 / interp8_strided with this pixel step
+  // (packs the quads unless the kernel reads the tables themselves).
+  void (*prepare8)(Region8* region, int step);
+  // One row of a region, n samples, in place: (tl a1 + tr a) b1 + (bl a1 +
+  // br a) b in float, OpenCV's order, rounded half to even. interp8 takes
+  // samples one after another, interp8_strided `step` bytes apart.
+  void (*interp8)(uint8_t* p, int n, const Weights& w, const Region8& region);
+  int interp8_block;
+  void (*interp8_strided)(uint8_t* p, int step, int n, const Weights& w,
+                          const Region8& region);
+  int interp8_strided_block;
+  // quads[v] = {t[0][v], t[1][v], t[2][v], t[3][v]} for v in [first, end);
+  // returns where it stopped.
+  int (*pack16)(const uint16_t* const* tables, int first, int end, uint64_t* quads);
+  // interp8 for plain 16-bit words, saturated to 0..65535.
+  void (*interp16)(uint8_t* p, int n, const Weights& w, const uint64_t* quads);
+  int interp16_block;
+  // The same for any other layout, saturated to 0..mask.
+  void (*interp_codec)(uint8_t* p, int step, int n, const Codec& codec, const Weights& w,
+                       const uint64_t* quads);
+
+  // y[i] = luma of pixel i; and each of its R, G, B += l[i] - y[i],
+  // saturated; bytes that are not R, G or B are kept.
+  void (*luma4)(const uint8_t* px, int n, const Rgb4& layout, uint8_t* y);
+  void (*delta4)(uint8_t* px, int n, const Rgb4& layout, const uint8_t* y, const uint8_t* l);
+  int rgb4_block;
+  // The same for any other layout: three channels `step` bytes apart.
+  void (*luma_any)(const uint8_t* r, const uint8_t* g, const uint8_t* b, int step, int n,
+                   const Rgb4& weights, uint8_t* y);
+  void (*delta_any)(uint8_t* r, uint8_t* g, uint8_t* b, int step, int n, const uint8_t* y,
+                    const uint8_t* l);
+};
+
+// The active level's table, and the scalar one.
+const Kernels& Active();
+const Kernels& Scalar();
+
+// What each level's file puts into the table below it.
+void FillScalar(Kernels* k);
+#if defined(__x86_64__)
+void FillSse2(Kernels* k);
+void FillAvx2(Kernels* k);
+void FillAvx512(Kernels* k);
+void FillAvx512Vbmi2(Kernels* k);
+#endif
+
+}  // namespace kernels
+}  // namespace histeq
+
+#endif  // HISTEQ_SRC_KERNELS_KERNELS_H_

@@ -1,0 +1,111 @@
+// Look-up tables that map a sample value to its equalized value.
+//
+// Every function is one implementation over the number of bins (256 for
+// 8-bit video, 2^depth for deeper video) and the table's type (uint8_t or
+// uint16_t). With M = bins - 1 the definitions are OpenCV's with M in place
+// of 255.
+#ifndef HISTEQ_SRC_LUT_H_
+#define HISTEQ_SRC_LUT_H_
+
+#include <cstdint>
+
+#include "histeq/equalizer.h"
+
+namespace histeq {
+
+// The table of cv::equalizeHist for `hist`.
+//
+// With N the sum of `hist` and i0 the lowest occupied bin: when hist[i0] == N
+// (one value only, a flat image) the table is the identity and the function
+// returns false. Otherwise scale = M / (N - hist[i0]) in float, lut[i0] = 0
+// and lut[v] = saturate(round-half-even(float(hist[i0+1] + ... + hist[v]) *
+// scale)) for v > i0; entries below i0 are the identity (no sample has them).
+// An empty histogram gives the identity too.
+template <typename T>
+bool BuildEqualizeLut(const uint32_t* hist, int bins, T* lut);
+
+// Contrast limiting, as cv::CLAHE defines it.
+//
+// The clip limit in counts for a region of `pixels` samples: 0 (no clipping)
+// when clip <= 0, else max(1, int(clip * pixels / bins)). `clip` is relative
+// to the height of a uniform histogram, like OpenCV's clipLimit.
+uint32_t ClipLimitCount(double clip, uint64_t pixels, int bins);
+
+// OpenCV cuts every bin above the limit down to it and hands the E counts
+// cut off out again: batch = E / bins to every bin, then one count each to
+// bins 0, step, ..., (residual - 1) step, with residual = E % bins and step =
+// max(bins / residual, 1).
+struct ClipSpread {
+  uint32_t limit = 0;  // the clip limit in counts; 0: no clipping
+  uint32_t batch = 0;
+  uint32_t residual = 0;
+  uint32_t step = 1;
+
+  static ClipSpread Make(uint32_t limit, uint64_t clipped, int bins);
+  // The counts bins 0 .. v received in all: batch (v + 1) + min(residual,
+  // v / step + 1).
+  uint64_t Added(int v) const;
+};
+
+// The counts above `limit` (> 0; 0 gives 0) in bins [first, end) of `hist`.
+uint64_t ClippedCounts(const uint32_t* hist, int first, int end, uint32_t limit);
+
+// The CLAHE table entries lut[first .. end - 1] (the arrays indexed by
+// value): with `below` the clipped counts of the bins under `first` and
+// hist[v] the unclipped count of bin v (nullptr: every bin in the span is
+// empty), the entry is saturate(round-half-even(float(C(v)) * (float(M) /
+// pixels))), C(v) = below + the clipped counts of first .. v + spread.Added(v),
+// which is OpenCV's clipped, redistributed cumulative histogram. Returns
+// below + the clipped counts of the span. pixels == 0 gives the identity.
+//
+// So a table is computed for the values asked for only: outside the values a
+// tile holds, its clipped histogram is nothing but the handed-out excess.
+template <typename T>
+uint64_t BuildCdfLutSpan(const uint32_t* hist, int first, int end, uint64_t below,
+                         const ClipSpread& spread, uint64_t pixels, int bins, T* lut);
+
+// The whole CLAHE table of a histogram of `pixels` counts clipped at
+// `limit` counts (0: none): cv::CLAHE's table of a tile.
+template <typename T>
+void BuildClaheLut(const uint32_t* hist, int bins, uint64_t pixels, uint32_t limit, T* lut);
+
+// Tables from a normalised distribution p (sum 1) rather than counts, for
+// temporally averaged histograms; computed in double.
+//
+// The equalizeHist table of a frame of `pixels` samples: i0 = the lowest v
+// holding at least half a sample (p[v] * pixels >= 0.5); when it holds all
+// but half a sample the table is the identity (flat) and false is returned;
+// otherwise lut[v] = round(M * (P(v) - P(i0)) / (1 - P(i0))), P the
+// cumulative distribution. On a distribution of whole counts this is
+// BuildEqualizeLut up to float rounding (+-1).
+template <typename T>
+bool BuildEqualizeLutSmoothed(const double* p, int bins, uint64_t pixels, T* lut);
+// The CLAHE table of a region of `pixels` samples: the counts p * pixels
+// clipped at `limit` counts (0: none) and the excess handed out exactly as
+// ClipSpread describes (whole counts to every bin, the remainder one count
+// at a time to bins 0, step, 2 step, ...), then lut[v] = round(M * C(v) /
+// pixels). On whole counts this is BuildClaheLut up to float rounding (+-1).
+template <typename T>
+void BuildCdfLutSmoothed(const double* p, int bins, uint64_t pixels, uint32_t limit, T* lut);
+
+// Maps a full-range table onto the limited range: with lo = 16 and hi = 235
+// scaled by bins / 256, lut[v] = lo + round(lut[v] * (hi - lo) / M), for the
+// entries [first, end). The rounding never meets a tie (the numerator is
+// even, M odd).
+template <typename T>
+void CompressLutToLimitedRange(T* lut, int first, int end, int bins);
+
+// Maps a full-range equalization table to what is applied, for the entries
+// [first, end) (`lut` indexed by value): compressed to the limited range for
+// Range::kLimited, then blended with the identity by strength in [0, 1]:
+// lut[v] = round(v + strength * (lut[v] - v)).
+template <typename T>
+void FinishLutSpan(T* lut, int first, int end, int bins, Range range, double strength);
+template <typename T>
+void FinishLut(T* lut, int bins, Range range, double strength) {
+  FinishLutSpan(lut, 0, bins, bins, range, strength);
+}
+
+}  // namespace histeq
+
+#endif  // HISTEQ_SRC_LUT_H_

@@ -1,0 +1,206 @@
+// Every scan kernel of every SIMD level against the scalar kernel, entry for
+// entry: odd starts and ends, the vector part followed by the scalar one as
+// the algorithms run them (kernels/kernels.h), inputs at a page's end. The
+// row kernels are compared on whole planes in test_simd.cpp and
+// test_histogram.cpp.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "guarded_buffer.h"
+#include "kernels/any.h"
+#include "kernels/kernels.h"
+#include "simd_levels.h"
+
+namespace {
+
+using histeq::kernels::Kernels;
+using testsimd::Levels;
+using testsimd::SimdCap;
+
+std::vector<uint32_t> RandomHistogram(int bins, std::mt19937& rng) {
+  std::vector<uint32_t> h(static_cast<size_t>(bins));
+  const int kind = static_cast<int>(rng() % 3);
+  for (auto& c : h) c = kind == 0 ? rng() % 5 : (kind == 1 ? rng() % 3000 : (rng() % 8 ? 0 : rng() % 100000));
+  return h;
+}
+
+// The first and end of a span of `bins`: odd places, empty ones, the whole.
+std::pair<int, int> RandomSpan(int bins, std::mt19937& rng) {
+  const int first = static_cast<int>(rng() % static_cast<unsigned>(bins));
+  const int end = std::min(bins, first + static_cast<int>(rng() % 300u));
+  return rng() % 7 == 0 ? std::make_pair(0, bins) : std::make_pair(first, end);
+}
+
+std::string What(histeq::SimdLevel level, int first, int end) {
+  return std::string(testsimd::Name(level)) + " [" + std::to_string(first) + ", " +
+         std::to_string(end) + ")";
+}
+
+TEST(Kernels, ClippedCountsMatchScalar) {
+  std::mt19937 rng(1);
+  const Kernels& scalar = histeq::kernels::Scalar();
+  for (int trial = 0; trial < 300; ++trial) {
+    const int bins = trial % 2 ? 65536 : 256;
+    const std::vector<uint32_t> h = RandomHistogram(bins, rng);
+    const auto [first, end] = RandomSpan(bins, rng);
+    const uint32_t limit = 1 + rng() % 200;
+    uint64_t want = 7;
+    scalar.clipped_counts(h.data(), first, end, limit, &want);
+    for (histeq::SimdLevel level : Levels()) {
+      SimdCap cap(level);
+      const Kernels& k = histeq::kernels::Active();
+      uint64_t got = 7;
+      const int v = k.clipped_counts(h.data(), first, end, limit, &got);
+      ASSERT_GE(v, first);
+      ASSERT_LE(v, end);
+      scalar.clipped_counts(h.data(), v, end, limit, &got);
+      ASSERT_EQ(got, want) << What(level, first, end);
+    }
+  }
+}
+
+template <typename T>
+void CdfSpansMatchScalar(int bins) {
+  std::mt19937 rng(static_cast<uint32_t>(bins));
+  const Kernels& scalar = histeq::kernels::Scalar();
+  auto span = [](const Kernels& k, const uint32_t* h, int first, int end,
+                 const histeq::kernels::Spread& s, float scale, int max_value, uint64_t* kept,
+                 T* lut) {
+    if constexpr (sizeof(T) == 1)
+      return k.cdf_span8(h, first, end, s, scale, max_value, kept, lut);
+    else
+      return k.cdf_span16(h, first, end, s, scale, max_value, kept, lut);
+  };
+  for (int trial = 0; trial < 300; ++trial) {
+    const std::vector<uint32_t> h = RandomHistogram(bins, rng);
+    const auto [first, end] = RandomSpan(bins, rng);
+    histeq::kernels::Spread s;
+    s.limit = trial % 3 ? 1 + rng() % 100 : 0;
+    s.batch = rng() % 4;
+    s.residual = rng() % 5 ? static_cast<uint32_t>(rng() % static_cast<unsigned>(bins)) : 0;
+    s.step = s.residual ? std::max<uint32_t>(static_cast<uint32_t>(bins) / s.residual, 1) : 1;
+    const uint32_t* hist = trial % 5 == 0 ? nullptr : h.data();
+    const uint64_t pixels = 1 + rng() % 1000000;
+    const float scale = static_cast<float>(bins - 1) / static_cast<float>(pixels);
+    const uint64_t below = rng() % 1000;
+    std::vector<T> want(static_cast<size_t>(bins), 0);
+    uint64_t want_kept = below;
+    span(scalar, hist, first, end, s, scale, bins - 1, &want_kept, want.data());
+    for (histeq::SimdLevel level : Levels()) {
+      SimdCap cap(level);
+      std::vector<T> got(static_cast<size_t>(bins), 0);
+      uint64_t kept = below;
+      const int v = span(histeq::kernels::Active(), hist, first, end, s, scale, bins - 1, &kept,
+                         got.data());
+      span(scalar, hist, v, end, s, scale, bins - 1, &kept, got.data());
+      ASSERT_EQ(kept, want_kept) << What(level, first, end);
+      ASSERT_EQ(got, want) << What(level, first, end);
+    }
+  }
+}
+
+TEST(Kernels, CdfSpans8MatchScalar) { CdfSpansMatchScalar<uint8_t>(256); }
+TEST(Kernels, CdfSpans16MatchScalar) {
+  CdfSpansMatchScalar<uint16_t>(1024);
+  CdfSpansMatchScalar<uint16_t>(65536);
+}
+
+TEST(Kernels, PackAndAddMatchScalar) {
+  std::mt19937 rng(5);
+  const Kernels& scalar = histeq::kernels::Scalar();
+  const int bins = 65536;
+  std::vector<uint16_t> t[4];
+  for (auto& table : t) {
+    table.resize(bins);
+    for (auto& e : table) e = static_cast<uint16_t>(rng());
+  }
+  const uint16_t* tables[4] = {t[0].data(), t[1].data(), t[2].data(), t[3].data()};
+  const std::vector<uint32_t> src = RandomHistogram(bins, rng);
+  for (int trial = 0; trial < 100; ++trial) {
+    const auto [first, end] = RandomSpan(bins, rng);
+    std::vector<uint64_t> want(bins, 0);
+    scalar.pack16(tables, first, end, want.data());
+    std::vector<uint32_t> want_sum = RandomHistogram(bins, rng);
+    std::vector<uint32_t> start = want_sum;
+    scalar.add_counts(want_sum.data(), src.data(), first, end);
+    for (histeq::SimdLevel level : Levels()) {
+      SimdCap cap(level);
+      const Kernels& k = histeq::kernels::Active();
+      std::vector<uint64_t> got(bins, 0);
+      scalar.pack16(tables, k.pack16(tables, first, end, got.data()), end, got.data());
+      ASSERT_EQ(got, want) << What(level, first, end);
+      std::vector<uint32_t> sum = start;
+      scalar.add_counts(sum.data(), src.data(), k.add_counts(sum.data(), src.data(), first, end),
+                        end);
+      ASSERT_EQ(sum, want_sum) << What(level, first, end);
+    }
+  }
+}
+
+TEST(Kernels, WordCountsAndRangesMatchScalar) {
+  // Blocks of plain 16-bit words at odd widths and offsets, ending at a page
+  // boundary; the vector part of each row, then the scalar rest.
+  std::mt19937 rng(9);
+  const Kernels& scalar = histeq::kernels::Scalar();
+  for (int width : {1, 7, 15, 16, 17, 31, 32, 33, 100, 257}) {
+    for (int height : {1, 2, 5}) {
+      const ptrdiff_t stride = 2 * width + 2 * static_cast<int>(rng() % 4);
+      const size_t bytes = static_cast<size_t>(stride) * (height - 1) + 2 * width;
+      testmem::GuardedBuffer buf(bytes);
+      for (size_t i = 0; i < bytes; ++i) buf.data()[i] = static_cast<uint8_t>(rng());
+      std::vector<uint32_t> want(65536, 0);
+      int want_lo = 1 << 30, want_hi = -1;
+      scalar.count_words(buf.data(), stride, width, height, want.data(), &want_lo, &want_hi);
+      for (histeq::SimdLevel level : Levels()) {
+        SimdCap cap(level);
+        const Kernels& k = histeq::kernels::Active();
+        std::vector<uint32_t> got(65536, 0);
+        int lo = 1 << 30, hi = -1;
+        const int x0 = k.count_words(buf.data(), stride, width, height, got.data(), &lo, &hi);
+        scalar.count_words(buf.data() + 2 * x0, stride, width - x0, height, got.data(), &lo, &hi);
+        ASSERT_EQ(got, want) << testsimd::Name(level) << " " << width << "x" << height;
+        ASSERT_EQ(lo, want_lo);
+        ASSERT_EQ(hi, want_hi);
+        lo = 1 << 30;
+        hi = -1;
+        const int x1 = k.word_range(buf.data(), stride, width, height, &lo, &hi);
+        scalar.word_range(buf.data() + 2 * x1, stride, width - x1, height, &lo, &hi);
+        ASSERT_EQ(lo, want_lo);
+        ASSERT_EQ(hi, want_hi);
+      }
+    }
+  }
+}
+
+TEST(Kernels, EveryLevelFillsEveryEntry) {
+  for (histeq::SimdLevel level : Levels()) {
+    SimdCap cap(level);
+    const Kernels& k = histeq::kernels::Active();
+    EXPECT_EQ(k.level, level);
+    const void* entries[] = {
+        reinterpret_cast<const void*>(k.apply8),         reinterpret_cast<const void*>(k.apply8_strided),
+        reinterpret_cast<const void*>(k.apply16),        reinterpret_cast<const void*>(k.apply_codec),
+        reinterpret_cast<const void*>(k.count_words),    reinterpret_cast<const void*>(k.count_codec),
+        reinterpret_cast<const void*>(k.word_range),     reinterpret_cast<const void*>(k.add_counts),
+        reinterpret_cast<const void*>(k.clipped_counts), reinterpret_cast<const void*>(k.cdf_span8),
+        reinterpret_cast<const void*>(k.cdf_span16),     reinterpret_cast<const void*>(k.prepare8),
+        reinterpret_cast<const void*>(k.interp8),        reinterpret_cast<const void*>(k.interp8_strided),
+        reinterpret_cast<const void*>(k.pack16),         reinterpret_cast<const void*>(k.interp16),
+        reinterpret_cast<const void*>(k.interp_codec),   reinterpret_cast<const void*>(k.luma4),
+        reinterpret_cast<const void*>(k.delta4),         reinterpret_cast<const void*>(k.luma_any),
+        reinterpret_cast<const void*>(k.delta_any)};
+    for (const void* e : entries) EXPECT_NE(e, nullptr) << testsimd::Name(level);
+    for (int block : {k.apply8_block, k.apply16_block, k.interp8_block, k.interp8_strided_block,
+                      k.interp16_block, k.rgb4_block}) {
+      EXPECT_GE(block, 1);
+      EXPECT_LE(block, histeq::kernels::kMaxBlock);
+    }
+  }
+}
+
+}  // namespace
