@@ -16,6 +16,8 @@ packages=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   # tests, cross-checks and benchmarks
   libgtest-dev libbenchmark-dev libopencv-dev
+  # the core's tests built for aarch64 and run under qemu (scripts/cross-test.sh)
+  g++-aarch64-linux-gnu qemu-user googletest
   # the Python example
   python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
   # the demo's histogram plot

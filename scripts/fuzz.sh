@@ -23,11 +23,20 @@ bash scripts/deps.sh clang libclang-rt-14-dev
 out=build-fuzz
 rm -f "$out"/fuzz-*.log
 mkdir -p "$out/crashes" "$out/corpus"
-# -O1 keeps the sanitizers fast enough; the core's SIMD paths are chosen at run time.
+# The core built by meson (each kernels file with its own target flags) with
+# clang, instrumented for coverage and the sanitizers at -O1 (fast enough);
+# the fuzz target linked against it. The SIMD level is chosen at run time.
+if [ ! -f "$out/core/build.ninja" ]; then
+  CXX=clang++ meson setup "$out/core" -Dgstreamer=disabled -Dtests=disabled -Dexamples=disabled \
+    -Dbenchmarks=disabled -Dopencv=disabled -Dtools=disabled -Doptimization=1 -Ddebug=true \
+    -Db_sanitize=address,undefined -Db_lundef=false \
+    "-Dcpp_args=['-fsanitize=fuzzer-no-link', '-fno-sanitize-recover=undefined', '-fno-omit-frame-pointer']" >/dev/null
+fi
+ninja -C "$out/core" core/libhisteq-core-internal.a >/dev/null
 clang++ -std=c++17 -O1 -g -fno-omit-frame-pointer -ffp-contract=off \
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -Icore/include -Icore/src -Itests/fuzz \
-  core/src/*.cpp tests/fuzz/fuzz_core.cpp tests/fuzz/fuzz_target.cpp \
+  -Icore/include -Icore/src -Itests/fuzz -Itests/common \
+  tests/fuzz/fuzz_core.cpp tests/fuzz/fuzz_target.cpp "$out/core/core/libhisteq-core-internal.a" \
   -pthread -o "$out/fuzz-core"
 
 jobs=${FUZZ_JOBS:-$(nproc)}

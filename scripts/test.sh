@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh or warm Debian bookworm machine: installs
 # what is missing, builds with tests and OpenCV cross-checks enabled, runs
-# `meson test`, then runs every suite again in an ASan + UBSan build
-# (scripts/sanitize.sh), and ends with one line, `N passed, N failed`,
-# counting the GoogleTest cases (not just the test programs) from meson's
-# JUnit logs of both builds. SANITIZE=0 skips the sanitizer build.
+# `meson test`, then every suite again in an ASan + UBSan build
+# (scripts/sanitize.sh), then the core's suites built for aarch64 and run
+# under qemu-user (scripts/cross-test.sh), and ends with one line,
+# `N passed, N failed`, counting the GoogleTest cases (not just the test
+# programs) from meson's JUnit logs of every build. SANITIZE=0 skips the
+# sanitizer build; CROSS=0 skips the aarch64 one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export BUILD_DIR=${BUILD_DIR:-build}
@@ -23,5 +25,10 @@ if [ "${SANITIZE:-1}" != 0 ]; then
   if [ -f build-asan/meson-logs/testlog-hosted.junit.xml ]; then
     logs+=(build-asan/meson-logs/testlog-hosted.junit.xml)
   fi
+fi
+if [ "${CROSS:-1}" != 0 ]; then
+  echo "== the core for aarch64 under qemu-user (build-aarch64) =="
+  bash scripts/cross-test.sh --no-deps || status=$?
+  logs+=(build-aarch64/meson-logs/testlog.junit.xml build-aarch64/meson-logs/testlog-scalar.junit.xml)
 fi
 python3 scripts/count-tests.py --status "$status" "${logs[@]}"

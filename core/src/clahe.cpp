@@ -177,6 +177,21 @@ void Clahe::Interpolate(const Plane& plane) {
 
 template <typename T>
 void Clahe::InterpolateT(const Plane& plane) {
+  const int slots = Slots(pool_);
+  TileInterpolator<T>& w = Interpolator<T>();
+  w.Prepare(grid_, format_.bins(), slots);
+  const T* luts = Luts<T>().data();
+  if (w.RowByRow()) {
+    // Stripes of rows, as the picture lies in memory; a stripe makes ready
+    // the regions of the bands it crosses.
+    const int pieces = Pieces(pool_, grid_.height);
+    ForEach(pool_, pieces, [&](int i, int slot) {
+      int y0, y1;
+      StripeRows(i, pieces, grid_.height, &y0, &y1);
+      w.ApplyRows(plane, luts, ranges_.data(), y0, y1, slot);
+    });
+    return;
+  }
   // Pieces of whole regions: a region cut between two pieces would have its
   // tables made ready twice. With at least four bands a thread, a piece is a
   // whole band: threads working side by side in the same rows share the
@@ -185,10 +200,6 @@ void Clahe::InterpolateT(const Plane& plane) {
   // half-tile ones at the frame's edges last, so that the threads end
   // together. With fewer bands, pieces of a band's regions, about four times
   // the usual number, interleaved across bands.
-  const int slots = Slots(pool_);
-  TileInterpolator<T>& w = Interpolator<T>();
-  w.Prepare(grid_, format_.bins(), slots);
-  const T* luts = Luts<T>().data();
   const int bands = w.bands(), spans = w.spans();
   if (bands >= 4 * slots) {
     ForEach(pool_, bands, [&](int i, int slot) {

@@ -16,9 +16,17 @@ namespace histeq {
 
 template <typename T>
 void TileInterpolator<T>::Prepare(const TileGrid& g, int bins, int slots) {
+  if (!(grid_ == g && bins == bins_)) Layout(g, bins);
+  // Row by row, a slot holds every region of a band; else one region.
+  const size_t entries = static_cast<size_t>(bins) * (RowByRow() ? spans() : 1);
   if (static_cast<int>(quads_.size()) < slots) quads_.resize(static_cast<size_t>(slots));
-  for (auto& q : quads_) q.resize(static_cast<size_t>(bins));
-  if (grid_ == g && bins == bins_) return;
+  for (auto& q : quads_) q.resize(entries);
+  if (static_cast<int>(regions_.size()) < slots) regions_.resize(static_cast<size_t>(slots));
+  for (auto& r : regions_) r.resize(static_cast<size_t>(spans()));
+}
+
+template <typename T>
+void TileInterpolator<T>::Layout(const TileGrid& g, int bins) {
   grid_ = g;
   bins_ = bins;
   std::vector<int> first;
@@ -38,10 +46,10 @@ void TileInterpolator<T>::Prepare(const TileGrid& g, int bins, int slots) {
   }
   span_x_.push_back(g.width);
   // Bands: runs of rows between the same two tile rows.
-  const float inv_th = 1.0f / static_cast<float>(g.tile_height);
+  inv_th_ = 1.0f / static_cast<float>(g.tile_height);
   band_y_.assign(1, 0);
   for (int y = 1; y < g.height; ++y)
-    if (SplitAt(y, inv_th).first != SplitAt(y - 1, inv_th).first) band_y_.push_back(y);
+    if (SplitAt(y, inv_th_).first != SplitAt(y - 1, inv_th_).first) band_y_.push_back(y);
   band_y_.push_back(g.height);
 }
 
@@ -49,73 +57,122 @@ template <typename T>
 void TileInterpolator<T>::Apply(const Plane& plane, const TileGrid& g, const T* luts,
                                 const ValueRange* ranges) {
   Prepare(g, plane.format.bins());
+  if (RowByRow()) {
+    ApplyRows(plane, luts, ranges, 0, g.height, 0);
+    return;
+  }
   for (int band = 0; band < bands(); ++band) ApplyRegions(plane, luts, ranges, band, 0, spans(), 0);
+}
+
+template <typename T>
+typename TileInterpolator<T>::Band TileInterpolator<T>::BandOf(int y) const {
+  const int first = SplitAt(y, inv_th_).first;  // its upper tile row, -1 above the first centre
+  Band b;
+  b.top = std::max(first, 0) * grid_.tiles_x;
+  b.bottom = std::min(first + 1, grid_.tiles_y - 1) * grid_.tiles_x;
+  return b;
+}
+
+template <typename T>
+void TileInterpolator<T>::PrepareRegion(const kernels::Kernels& k, const Plane& plane,
+                                        const T* luts, const ValueRange* ranges, const Band& band,
+                                        int s, int y0, int y1, Quad* quads,
+                                        kernels::Region8* region8) const {
+  const int t[4] = {band.top + span_left_[s], band.top + span_right_[s],
+                    band.bottom + span_left_[s], band.bottom + span_right_[s]};
+  const T* tables[4];
+  for (int i = 0; i < 4; ++i) tables[i] = luts + static_cast<size_t>(t[i]) * bins_;
+  if constexpr (sizeof(T) == 1) {
+    (void)ranges, (void)y0, (void)y1;
+    for (int i = 0; i < 4; ++i) region8->tables[i] = tables[i];
+    region8->quads = quads;
+    k.prepare8(region8, plane.pixel_step);
+  } else {
+    (void)region8;
+    // The region's samples lie in these tiles, so within their values.
+    // When the region has few samples for the values (small frames, many
+    // tiles) its own range, quick to find in plain words, packs less.
+    ValueRange values;
+    for (int i : t) values.Add(ranges[i]);
+    const int x0 = span_x_[s], width = span_x_[s + 1] - x0;
+    if (PlainWords(plane) && static_cast<int64_t>(width) * (y1 - y0) < 2 * (values.hi - values.lo + 1))
+      values = WordRange(plane.data + y0 * plane.stride + 2 * x0, plane.stride, width, y1 - y0);
+    const int done = k.pack16(tables, values.lo, values.hi + 1, quads);
+    kernels::Scalar().pack16(tables, done, values.hi + 1, quads);
+  }
+}
+
+template <typename T>
+void TileInterpolator<T>::InterpolateRow(const kernels::Kernels& k, const Plane& plane, int s,
+                                         int y, int y_end, float b, bool fetch,
+                                         const Quad* quads,
+                                         const kernels::Region8& region8) const {
+  const int step = plane.pixel_step;
+  const int x0 = span_x_[s], width = span_x_[s + 1] - x0;
+  const float b1 = 1.0f - b;
+  uint8_t* row = plane.data + y * plane.stride + static_cast<ptrdiff_t>(x0) * step;
+  if (fetch) FetchRowAhead(row, plane.stride, 0, y_end - y, static_cast<int64_t>(width) * step, true);
+  auto weights = [&](int x) {
+    return kernels::Weights{a_.data() + x0 + x, a1_.data() + x0 + x, b1, b};
+  };
+  if constexpr (sizeof(T) == 1) {
+    (void)quads;
+    if (step == 1) {
+      kernels::RunRow<1>(row, 1, width, k.interp8_block, [&](uint8_t* p, int, int x, int n) {
+        k.interp8(p, n, weights(x), region8);
+      });
+    } else {
+      kernels::RunRow<1>(row, step, width, k.interp8_strided_block,
+                         [&](uint8_t* p, int st, int x, int n) {
+                           k.interp8_strided(p, st, n, weights(x), region8);
+                         });
+    }
+  } else if (PlainWords(plane)) {
+    (void)region8;
+    kernels::RunRow<2>(row, 2, width, k.interp16_block, [&](uint8_t* p, int, int x, int n) {
+      k.interp16(p, n, weights(x), quads);
+    });
+  } else {
+    k.interp_codec(row, step, width, CodecOf(plane.format), weights(0), quads);
+  }
 }
 
 template <typename T>
 void TileInterpolator<T>::ApplyRegions(const Plane& plane, const T* luts,
                                        const ValueRange* ranges, int band_index, int span_begin,
                                        int span_end, int slot) {
-  const TileGrid& g = grid_;
   const kernels::Kernels& k = kernels::Active();
-  const int step = plane.pixel_step;
   const int y0 = band_y_[static_cast<size_t>(band_index)];
   const int y1 = band_y_[static_cast<size_t>(band_index) + 1];
-  const float inv_th = 1.0f / static_cast<float>(g.tile_height);
-  const int band = SplitAt(y0, inv_th).first;  // its upper tile row, -1 above the first centre
-  const int top = std::max(band, 0) * g.tiles_x;
-  const int bottom = std::min(band + 1, g.tiles_y - 1) * g.tiles_x;
+  const Band band = BandOf(y0);
   Quad* quads = quads_[static_cast<size_t>(slot)].data();
-  const bool plain = sizeof(T) == 1 || PlainWords(plane);
-  const kernels::Codec codec = CodecOf(plane.format);
   for (int s = span_begin; s < span_end; ++s) {
-    const int t[4] = {top + span_left_[s], top + span_right_[s], bottom + span_left_[s],
-                      bottom + span_right_[s]};
-    const T* tables[4];
-    for (int i = 0; i < 4; ++i) tables[i] = luts + static_cast<size_t>(t[i]) * bins_;
-    const int x0 = span_x_[s], width = span_x_[s + 1] - x0;
     kernels::Region8 region8 = {};
-    if constexpr (sizeof(T) == 1) {
-      for (int i = 0; i < 4; ++i) region8.tables[i] = tables[i];
-      region8.quads = quads;
-      k.prepare8(&region8, step);
-    } else {
-      // The region's samples lie in these tiles, so within their values.
-      // When the region has few samples for the values (small frames, many
-      // tiles) its own range, quick to find in plain words, packs less.
-      ValueRange values;
-      for (int i : t) values.Add(ranges[i]);
-      if (plain && static_cast<int64_t>(width) * (y1 - y0) < 2 * (values.hi - values.lo + 1))
-        values = WordRange(plane.data + y0 * plane.stride + 2 * x0, plane.stride, width, y1 - y0);
-      const int done = k.pack16(tables, values.lo, values.hi + 1, quads);
-      kernels::Scalar().pack16(tables, done, values.hi + 1, quads);
-    }
+    PrepareRegion(k, plane, luts, ranges, band, s, y0, y1, quads, &region8);
+    for (int y = y0; y < y1; ++y)
+      InterpolateRow(k, plane, s, y, y1, SplitAt(y, inv_th_).a, true, quads, region8);
+  }
+}
+
+template <typename T>
+void TileInterpolator<T>::ApplyRows(const Plane& plane, const T* luts, const ValueRange* ranges,
+                                    int y_begin, int y_end, int slot) {
+  const kernels::Kernels& k = kernels::Active();
+  const size_t per_region = static_cast<size_t>(bins_);
+  std::vector<kernels::Region8>& regions = regions_[static_cast<size_t>(slot)];
+  for (size_t b = 0; b + 1 < band_y_.size(); ++b) {
+    const int y0 = std::max(band_y_[b], y_begin), y1 = std::min(band_y_[b + 1], y_end);
+    if (y0 >= y1) continue;
+    const Band band = BandOf(y0);
+    Quad* quads = quads_[static_cast<size_t>(slot)].data();
+    for (int s = 0; s < spans(); ++s)
+      PrepareRegion(k, plane, luts, ranges, band, s, y0, y1, quads + s * per_region,
+                    &regions[static_cast<size_t>(s)]);
     for (int y = y0; y < y1; ++y) {
-      const float b = SplitAt(y, inv_th).a, b1 = 1.0f - b;
-      uint8_t* row = plane.data + y * plane.stride + static_cast<ptrdiff_t>(x0) * step;
-      FetchRowAhead(row, plane.stride, y - y0, y1 - y0,
-                    static_cast<int64_t>(width) * step, true);
-      auto weights = [&](int x) {
-        return kernels::Weights{a_.data() + x0 + x, a1_.data() + x0 + x, b1, b};
-      };
-      if constexpr (sizeof(T) == 1) {
-        if (step == 1) {
-          kernels::RunRow<1>(row, 1, width, k.interp8_block, [&](uint8_t* p, int, int x, int n) {
-            k.interp8(p, n, weights(x), region8);
-          });
-        } else {
-          kernels::RunRow<1>(row, step, width, k.interp8_strided_block,
-                             [&](uint8_t* p, int st, int x, int n) {
-                               k.interp8_strided(p, st, n, weights(x), region8);
-                             });
-        }
-      } else if (plain) {
-        kernels::RunRow<2>(row, 2, width, k.interp16_block, [&](uint8_t* p, int, int x, int n) {
-          k.interp16(p, n, weights(x), quads);
-        });
-      } else {
-        k.interp_codec(row, step, width, codec, weights(0), quads);
-      }
+      const float b = SplitAt(y, inv_th_).a;
+      for (int s = 0; s < spans(); ++s)
+        InterpolateRow(k, plane, s, y, y1, b, false, quads + s * per_region,
+                       regions[static_cast<size_t>(s)]);
     }
   }
 }

@@ -11,6 +11,7 @@
 
 #include "histeq/plane.h"
 #include "histogram.h"
+#include "kernels/kernels.h"
 #include "tiles.h"
 
 namespace histeq {
@@ -24,11 +25,14 @@ namespace histeq {
 // grid.tiles() tables of `bins` entries, tile (tx, ty) at (ty * tiles_x +
 // tx) * bins.
 //
-// The work goes region by region: a region is the samples between the same
-// four tile centres, a band (rows between two tile rows) by a span (columns
-// between two tile columns). A region's four tables are made ready for the
-// kernels once for all its rows (packed into one table of quads, for the
-// values the region's tiles hold), so a sample costs one load, not four.
+// A region is the samples between the same four tile centres, a band (rows
+// between two tile rows) by a span (columns between two tile columns). A
+// region's four tables are made ready for the kernels once for all its rows
+// (packed into one table of quads, for the values the region's tiles hold),
+// so a sample costs one load, not four. When a band's prepared regions are
+// small (8-bit: 1 KiB each) they are all made ready and the band is walked
+// row by row, as the picture lies in memory; larger ones (16-bit) are walked
+// region by region.
 template <typename T>
 class TileInterpolator {
  public:
@@ -36,6 +40,15 @@ class TileInterpolator {
 
   int bands() const { return static_cast<int>(band_y_.size()) - 1; }
   int spans() const { return static_cast<int>(span_left_.size()); }
+  // Whether the grid Prepare was given is walked row by row (ApplyRows) or
+  // region by region (ApplyRegions).
+  bool RowByRow() const {
+    return static_cast<size_t>(spans()) * static_cast<size_t>(bins_) * sizeof(Quad) <=
+           kRowByRowBytes;
+  }
+  // Rows [y_begin, y_end), with scratch `slot`.
+  void ApplyRows(const Plane& plane, const T* luts, const ValueRange* ranges, int y_begin,
+                 int y_end, int slot);
 
   // The regions of band `band_index` (0 .. bands() - 1) and spans
   // [span_begin, span_end), with scratch `slot` (slots < those given to
@@ -46,11 +59,31 @@ class TileInterpolator {
   // value, never a read out of bounds.
   void ApplyRegions(const Plane& plane, const T* luts, const ValueRange* ranges, int band_index,
                     int span_begin, int span_end, int slot);
-  // Every region.
+  // The whole plane.
   void Apply(const Plane& plane, const TileGrid& grid, const T* luts, const ValueRange* ranges);
 
  private:
   using Quad = typename std::conditional<sizeof(T) == 1, uint32_t, uint64_t>::type;
+  // A band's prepared regions up to this fit a core's L1 and L2 with the rows.
+  static constexpr size_t kRowByRowBytes = 128 * 1024;
+  // A band's upper and lower tile rows, as the index of their first tile.
+  struct Band {
+    int top, bottom;
+  };
+
+  void Layout(const TileGrid& grid, int bins);
+  Band BandOf(int y) const;
+  // Region (band, span s) ready for the kernels in `quads` (and `region8`);
+  // rows [y0, y1) of it are to be interpolated.
+  void PrepareRegion(const kernels::Kernels& k, const Plane& plane, const T* luts,
+                     const ValueRange* ranges, const Band& band, int s, int y0, int y1,
+                     Quad* quads, kernels::Region8* region8) const;
+  // Row y of span s (rows up to y_end in the same band), whose lower tile
+  // weighs b; `fetch`: the rows below are fetched ahead (region by region,
+  // where each row starts a page the prefetcher has not seen).
+  void InterpolateRow(const kernels::Kernels& k, const Plane& plane, int s, int y, int y_end,
+                      float b, bool fetch, const Quad* quads,
+                      const kernels::Region8& region8) const;
 
   TileGrid grid_;
   int bins_ = 0;
@@ -59,8 +92,10 @@ class TileInterpolator {
   // Per column, and kernels::kMaxBlock more: weights of the right and left tile.
   std::vector<float> a_, a1_;
   std::vector<int> band_y_;  // band b: rows [band_y_[b], band_y_[b + 1])
-  // Per slot: packed entries, filled where in use.
+  float inv_th_ = 0.0f;      // 1 / tile height
+  // Per slot: packed entries, filled where in use, and the regions' tables.
   std::vector<std::vector<Quad>> quads_;
+  std::vector<std::vector<kernels::Region8>> regions_;
 };
 
 extern template class TileInterpolator<uint8_t>;

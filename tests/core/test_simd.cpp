@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "core_calls.h"
@@ -28,8 +29,12 @@ using testsimd::SimdCap;
 using testmem::GuardedBuffer;
 
 TEST(Simd, ReportsLevels) {
-  std::printf("SIMD levels on this machine: up to %s\n", testsimd::Name(histeq::DetectedSimd()));
+  std::string levels;
+  for (SimdLevel l : Levels()) levels += std::string(" ") + testsimd::Name(l);
+  std::printf("SIMD levels the tests compare:%s (this CPU has up to %s)\n", levels.c_str(),
+              testsimd::Name(histeq::DetectedSimd()));
   EXPECT_GE(Levels().size(), 1u);
+  EXPECT_EQ(Levels().front(), SimdLevel::kScalar);
 }
 
 TEST(Simd, ApplyLutEveryPathSameBytes) {

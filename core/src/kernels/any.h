@@ -2,7 +2,9 @@
 // ever sees whole blocks. RunRow runs it over the row's whole blocks in
 // place, then over a block-sized copy of the last partial block (as libyuv's
 // Any functions do), so the tail runs the kernel's own instructions, and no
-// byte past the row is read or written.
+// byte past the row is read or written. Kernels of instruction sets with
+// masked loads and stores (AVX-512) take any count instead (block 1): their
+// tail is the same instructions, masked.
 #ifndef HISTEQ_SRC_KERNELS_ANY_H_
 #define HISTEQ_SRC_KERNELS_ANY_H_
 

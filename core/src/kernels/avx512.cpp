@@ -24,8 +24,9 @@ namespace histeq {
 namespace kernels {
 namespace {
 
-// The bytes of a 16-sample multiple n - x (16, 32, 48 or 64 and more) that
-// the last vector of a row takes.
+// The bytes the last vector of a row takes: masked loads and stores touch
+// nothing past the row, so the row kernels take any count (block 1) and
+// their tail is the same instructions.
 inline __mmask64 BlockMask(int left) { return left >= 64 ? ~0ull : (1ull << left) - 1; }
 
 // 64 samples at a time, the whole table in four registers: vpermi2b looks
@@ -41,7 +42,6 @@ inline __m512i LookUp64(__m512i v, __m512i t0, __m512i t1, __m512i t2, __m512i t
   return _mm512_mask_blend_epi8(high_half, low, high);
 }
 
-// Blocks of 16; the last one to three of a row's 64-byte vector masked.
 void Apply8(uint8_t* p, int n, const uint8_t* lut) {
   const __m512i t0 = _mm512_loadu_si512(lut), t1 = _mm512_loadu_si512(lut + 64);
   const __m512i t2 = _mm512_loadu_si512(lut + 128), t3 = _mm512_loadu_si512(lut + 192);
@@ -93,8 +93,7 @@ inline __m512i Blend16(__m512 tl, __m512 tr, __m512 bl, __m512 br, __m512 va, __
 }
 
 // Planar 8-bit samples, 64 at a time: the four tables looked up in
-// registers, no packed quads; then, 16 samples a group, the blend. The last
-// vector of a row is masked to its whole 16-sample groups.
+// registers, no packed quads; then, 16 samples a group, the blend.
 void Interp8(uint8_t* p, int n, const Weights& w, const Region8& region) {
   const Table256 ttl = LoadTable(region.tables[0]), ttr = LoadTable(region.tables[1]);
   const Table256 tbl = LoadTable(region.tables[2]), tbr = LoadTable(region.tables[3]);
@@ -276,13 +275,13 @@ void Interp16(uint8_t* p, int n, const Weights& w, const uint64_t* q) {
 void FillAvx512(Kernels* k) {
   k->level = SimdLevel::kAvx512;
   k->apply8 = Apply8;
-  k->apply8_block = 16;
+  k->apply8_block = 1;
   k->clipped_counts = ClippedCounts;
   k->cdf_span8 = CdfSpan<uint8_t>;
   k->cdf_span16 = CdfSpan<uint16_t>;
   k->prepare8 = Prepare8;
   k->interp8 = Interp8;
-  k->interp8_block = 16;
+  k->interp8_block = 1;
   k->pack16 = Pack16;
   k->interp16 = Interp16;
   k->interp16_block = 16;

@@ -13,13 +13,15 @@
 //  - row kernels (the table pass, the interpolation, RGB) take whole blocks
 //    of `*_block` samples only; RunRow runs them over a row's whole blocks
 //    in place and over a block-sized copy of its last partial block, so no
-//    byte past a row is ever read or written;
+//    byte past a row is ever read or written (AVX-512's, with masked loads
+//    and stores, take any count: block 1);
 //  - scans over arrays the core owns (histogram bins, tables) take what they
 //    can in whole vectors and return how far they got; the scalar kernel,
 //    with the same signature and running state, does the rest.
 //
 // Every kernel of every level gives the scalar kernel's results exactly
-// (tests/core/test_simd.cpp and test_histogram.cpp compare them all).
+// (tests/core/test_kernels.cpp, test_simd.cpp and test_histogram.cpp
+// compare them all).
 //
 // Files compiled with other target flags must not emit anything another
 // file could link instead of its own copy: kernel files define every helper
