@@ -3,11 +3,10 @@
 // ranges and quads, and the CLAHE table scans. Every one gives the scalar
 // kernel's results: the same integer sums, the same float operations in the
 // same order, rounded half to even (cvtps2dq).
-#include <immintrin.h>
-
 #include <cstring>
 
 #include "kernels/kernels.h"
+#include "kernels/x86.h"
 #include "prefetch.h"
 
 namespace histeq {

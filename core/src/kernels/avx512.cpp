@@ -3,21 +3,11 @@
 // table pass and the 8-bit interpolation, and 16 lanes at a time for the
 // 16-bit interpolation, its quads and the CLAHE table scans. Every one gives
 // the scalar kernel's results.
-// GCC 12 takes the undefined vectors inside some AVX-512 intrinsics for
-// uninitialised variables (GCC bug 105593); the warning is about its header.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#endif
-#include <immintrin.h>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 
 #include <cstring>
 
 #include "kernels/kernels.h"
+#include "kernels/x86.h"
 #include "prefetch.h"
 
 namespace histeq {

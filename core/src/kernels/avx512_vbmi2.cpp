@@ -22,21 +22,11 @@
 // The cost is the same for any picture (flat, noisy, smooth): on a Sapphire
 // Rapids core 0.54 cycles a sample, where the pair tables take 0.73 on a
 // smooth photograph and 2 on noise, and need 512 KiB cleared and folded.
-// GCC 12 takes the undefined vectors inside some AVX-512 intrinsics for
-// uninitialised variables (GCC bug 105593); the warning is about its header.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#endif
-#include <immintrin.h>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 
 #include <cstring>
 
 #include "kernels/kernels.h"
+#include "kernels/x86.h"
 #include "prefetch.h"
 
 namespace histeq {
