@@ -8,15 +8,23 @@
 
 #if defined(__SSE2__) || defined(_M_X64)
 #include <emmintrin.h>
+#elif defined(__aarch64__)
+#include <arm_neon.h>
 #else
 #include <cmath>
 #endif
 
 namespace histeq {
 
+// Values the core rounds lie in the table's range (a count times a scale no
+// larger than the table's top over the count); past int32 the result is the
+// instruction's own (x86: INT_MIN, aarch64: saturated), as in the vector
+// kernels of the same architecture.
 inline int RoundHalfEven(float v) {
 #if defined(__SSE2__) || defined(_M_X64)
   return _mm_cvtss_si32(_mm_set_ss(v));
+#elif defined(__aarch64__)
+  return vcvtns_s32_f32(v);  // FCVTNS: to nearest, ties to even
 #else
   return static_cast<int>(std::lrint(v));
 #endif

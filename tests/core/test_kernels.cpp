@@ -85,9 +85,14 @@ void CdfSpansMatchScalar(int bins) {
     s.residual = rng() % 5 ? static_cast<uint32_t>(rng() % static_cast<unsigned>(bins)) : 0;
     s.step = s.residual ? std::max<uint32_t>(static_cast<uint32_t>(bins) / s.residual, 1) : 1;
     const uint32_t* hist = trial % 5 == 0 ? nullptr : h.data();
-    const uint64_t pixels = 1 + rng() % 1000000;
-    const float scale = static_cast<float>(bins - 1) / static_cast<float>(pixels);
     const uint64_t below = rng() % 1000;
+    // As in a real table, no entry's count exceeds the pixels (the product
+    // stays within the table's range).
+    uint64_t total = below + static_cast<uint64_t>(s.batch) * bins + s.residual;
+    if (hist)
+      for (uint32_t c : h) total += s.limit ? std::min(c, s.limit) : c;
+    const uint64_t pixels = std::max<uint64_t>(total, 1 + rng() % 1000000);
+    const float scale = static_cast<float>(bins - 1) / static_cast<float>(pixels);
     std::vector<T> want(static_cast<size_t>(bins), 0);
     uint64_t want_kept = below;
     span(scalar, hist, first, end, s, scale, bins - 1, &want_kept, want.data());
@@ -99,7 +104,10 @@ void CdfSpansMatchScalar(int bins) {
                          got.data());
       span(scalar, hist, v, end, s, scale, bins - 1, &kept, got.data());
       ASSERT_EQ(kept, want_kept) << What(level, first, end);
-      ASSERT_EQ(got, want) << What(level, first, end);
+      for (size_t i = 0; i < got.size(); ++i)
+        ASSERT_EQ(got[i], want[i]) << What(level, first, end) << " entry " << i << " limit "
+                                   << s.limit << " batch " << s.batch << " residual "
+                                   << s.residual << " step " << s.step << " pixels " << pixels;
     }
   }
 }

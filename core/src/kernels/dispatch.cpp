@@ -46,6 +46,9 @@ const Level kLevels[] = {
     {SimdLevel::kAvx512, "avx512vbmi", 3, HasAvx512, FillAvx512},
     {SimdLevel::kAvx512Vbmi2, "avx512vbmi2", 4, HasAvx512Vbmi2, FillAvx512Vbmi2},
 #endif
+#if defined(__aarch64__)
+    {SimdLevel::kNeon, "neon", 1, Always, FillNeon},  // the baseline: every aarch64 CPU
+#endif
 };
 constexpr int kLevelCount = static_cast<int>(sizeof kLevels / sizeof kLevels[0]);
 

@@ -5,7 +5,7 @@
 // rgb) hold no vector code and never ask which level runs: they call the
 // functions at the end of this header, which run the active table's kernel.
 // Each level's kernels live in a file of their own (scalar.cpp, sse2.cpp,
-// avx2.cpp, avx512.cpp, avx512_vbmi2.cpp), compiled with that
+// avx2.cpp, avx512.cpp, avx512_vbmi2.cpp, neon.cpp), compiled with that
 // level's target flags; a level's table is the one below it with the kernels
 // its file provides put in (dispatch.cpp). SetMaxSimd swaps the table.
 //
@@ -182,6 +182,9 @@ void FillSse2(Kernels* k);
 void FillAvx2(Kernels* k);
 void FillAvx512(Kernels* k);
 void FillAvx512Vbmi2(Kernels* k);
+#endif
+#if defined(__aarch64__)
+void FillNeon(Kernels* k);
 #endif
 
 }  // namespace kernels

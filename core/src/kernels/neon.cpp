@@ -1,0 +1,350 @@
+// NEON kernels (aarch64 Advanced SIMD, the architecture's baseline): the
+// 8-bit table pass by vqtbl4q, the CLAHE interpolation (8 and 16-bit) four
+// lanes of float at a time, the 16-bit quads, counts, ranges and table scans,
+// and the packed RGB luma and delta. Every one gives the scalar kernel's
+// results: the same integer sums, and the float operations in the scalar
+// kernel's order with no fused multiply-add (the core is built with
+// -ffp-contract=off, and GCC's vmulq/vaddq are plain products and sums),
+// rounded to nearest with ties to even (FCVTNS), as the scalar kernels round.
+#include <arm_neon.h>
+
+#include <cstring>
+
+#include "kernels/kernels.h"
+#include "prefetch.h"
+
+namespace histeq {
+namespace kernels {
+namespace {
+
+// The 256-entry table in four groups of four registers (16 of the 32):
+// vqtbl4q looks up 64 entries and gives 0 for an index past them, so each
+// group is asked for the samples minus its first entry, and the four
+// answers are ORed.
+struct Table256 {
+  uint8x16x4_t q[4];
+};
+
+inline Table256 LoadTable(const uint8_t* t) {
+  Table256 r;
+  for (int g = 0; g < 4; ++g) r.q[g] = vld1q_u8_x4(t + 64 * g);
+  return r;
+}
+
+inline uint8x16_t LookUp16(const Table256& t, uint8x16_t v) {
+  const uint8x16_t k64 = vdupq_n_u8(64);
+  const uint8x16_t v1 = vsubq_u8(v, k64), v2 = vsubq_u8(v1, k64), v3 = vsubq_u8(v2, k64);
+  return vorrq_u8(vorrq_u8(vqtbl4q_u8(t.q[0], v), vqtbl4q_u8(t.q[1], v1)),
+                  vorrq_u8(vqtbl4q_u8(t.q[2], v2), vqtbl4q_u8(t.q[3], v3)));
+}
+
+// 32 samples an iteration where there are, then 16.
+void Apply8(uint8_t* p, int n, const uint8_t* lut) {
+  const Table256 t = LoadTable(lut);
+  int x = 0;
+  for (; x + 32 <= n; x += 32) {
+    __builtin_prefetch(p + x + kStreamAheadBytes, 1);
+    const uint8x16_t a = vld1q_u8(p + x), b = vld1q_u8(p + x + 16);
+    vst1q_u8(p + x, LookUp16(t, a));
+    vst1q_u8(p + x + 16, LookUp16(t, b));
+  }
+  for (; x < n; x += 16) vst1q_u8(p + x, LookUp16(t, vld1q_u8(p + x)));
+}
+
+// The blend of four samples' table values, in the scalar kernel's order,
+// rounded half to even.
+inline int32x4_t Blend4(float32x4_t tl, float32x4_t tr, float32x4_t bl, float32x4_t br,
+                        const Weights& w, int x) {
+  const float32x4_t va = vld1q_f32(w.a + x), va1 = vld1q_f32(w.a1 + x);
+  const float32x4_t top = vaddq_f32(vmulq_f32(tl, va1), vmulq_f32(tr, va));
+  const float32x4_t bottom = vaddq_f32(vmulq_f32(bl, va1), vmulq_f32(br, va));
+  const float32x4_t res =
+      vaddq_f32(vmulq_f32(top, vdupq_n_f32(w.b1)), vmulq_f32(bottom, vdupq_n_f32(w.b)));
+  return vcvtnq_s32_f32(res);
+}
+
+// Four samples from their packed 8-bit quads, as 32-bit results.
+inline int32x4_t Interpolate4(uint32x4_t q, const Weights& w, int x) {
+  const uint32x4_t bytes = vdupq_n_u32(0xff);
+  const float32x4_t tl = vcvtq_f32_u32(vandq_u32(q, bytes));
+  const float32x4_t tr = vcvtq_f32_u32(vandq_u32(vshrq_n_u32(q, 8), bytes));
+  const float32x4_t bl = vcvtq_f32_u32(vandq_u32(vshrq_n_u32(q, 16), bytes));
+  const float32x4_t br = vcvtq_f32_u32(vshrq_n_u32(q, 24));
+  return Blend4(tl, tr, bl, br, w, x);
+}
+
+// 16 results saturated to bytes.
+inline uint8x16_t Narrow16(int32x4_t r0, int32x4_t r1, int32x4_t r2, int32x4_t r3) {
+  const uint16x8_t lo = vcombine_u16(vqmovun_s32(r0), vqmovun_s32(r1));
+  const uint16x8_t hi = vcombine_u16(vqmovun_s32(r2), vqmovun_s32(r3));
+  return vcombine_u8(vqmovn_u16(lo), vqmovn_u16(hi));
+}
+
+// The packed quads of four samples `step` bytes apart, loaded lane by lane.
+inline uint32x4_t Quads4(const uint32_t* quads, const uint8_t* p, int step) {
+  uint32x4_t q = vdupq_n_u32(0);
+  q = vld1q_lane_u32(quads + p[0], q, 0);
+  q = vld1q_lane_u32(quads + p[step], q, 1);
+  q = vld1q_lane_u32(quads + p[2 * step], q, 2);
+  q = vld1q_lane_u32(quads + p[3 * step], q, 3);
+  return q;
+}
+
+inline uint8x16_t Interpolate16(const uint32_t* quads, const uint8_t* p, int step,
+                                const Weights& w, int x) {
+  return Narrow16(Interpolate4(Quads4(quads, p, step), w, x),
+                  Interpolate4(Quads4(quads, p + 4 * step, step), w, x + 4),
+                  Interpolate4(Quads4(quads, p + 8 * step, step), w, x + 8),
+                  Interpolate4(Quads4(quads, p + 12 * step, step), w, x + 12));
+}
+
+void Interp8(uint8_t* p, int n, const Weights& w, const Region8& r) {
+  for (int x = 0; x < n; x += 16) vst1q_u8(p + x, Interpolate16(r.quads, p + x, 1, w, x));
+}
+
+void Interp8Strided(uint8_t* p, int step, int n, const Weights& w, const Region8& r) {
+  for (int x = 0; x < n; x += 16) {
+    uint8_t* s = p + x * step;
+    uint8_t out[16];
+    vst1q_u8(out, Interpolate16(r.quads, s, step, w, x));
+    for (int k = 0; k < 16; ++k) s[k * step] = out[k];
+  }
+}
+
+// quads[v] = {t0[v], t1[v], t2[v], t3[v]}: four tables stored interleaved.
+void Prepare8(Region8* r, int) {
+  const uint8_t* const* t = r->tables;
+  uint8_t* out = reinterpret_cast<uint8_t*>(r->quads);
+  for (int v = 0; v < 256; v += 16) {
+    uint8x16x4_t q;
+    q.val[0] = vld1q_u8(t[0] + v);
+    q.val[1] = vld1q_u8(t[1] + v);
+    q.val[2] = vld1q_u8(t[2] + v);
+    q.val[3] = vld1q_u8(t[3] + v);
+    vst4q_u8(out + 4 * v, q);
+  }
+}
+
+int Pack16(const uint16_t* const* t, int first, int end, uint64_t* quads) {
+  int v = first;
+  for (; v + 8 <= end; v += 8) {
+    uint16x8x4_t q;
+    q.val[0] = vld1q_u16(t[0] + v);
+    q.val[1] = vld1q_u16(t[1] + v);
+    q.val[2] = vld1q_u16(t[2] + v);
+    q.val[3] = vld1q_u16(t[3] + v);
+    vst4q_u16(reinterpret_cast<uint16_t*>(quads + v), q);
+  }
+  return v;
+}
+
+inline uint16_t Word(const uint8_t* p) {
+  uint16_t w;
+  std::memcpy(&w, p, 2);
+  return w;
+}
+
+// Four plain 16-bit samples: their four 64-bit entries, split into
+// {tl, tr, bl, br} lanes by de-interleaving the words.
+void Interp16(uint8_t* p, int n, const Weights& w, const uint64_t* q) {
+  for (int x = 0; x < n; x += 4) {
+    uint8_t* s = p + 2 * x;
+    uint16x4x4_t e = vld4_lane_u16(reinterpret_cast<const uint16_t*>(q + Word(s)),
+                                   uint16x4x4_t{}, 0);
+    e = vld4_lane_u16(reinterpret_cast<const uint16_t*>(q + Word(s + 2)), e, 1);
+    e = vld4_lane_u16(reinterpret_cast<const uint16_t*>(q + Word(s + 4)), e, 2);
+    e = vld4_lane_u16(reinterpret_cast<const uint16_t*>(q + Word(s + 6)), e, 3);
+    const float32x4_t tl = vcvtq_f32_u32(vmovl_u16(e.val[0]));
+    const float32x4_t tr = vcvtq_f32_u32(vmovl_u16(e.val[1]));
+    const float32x4_t bl = vcvtq_f32_u32(vmovl_u16(e.val[2]));
+    const float32x4_t br = vcvtq_f32_u32(vmovl_u16(e.val[3]));
+    vst1_u16(reinterpret_cast<uint16_t*>(s), vqmovun_s32(Blend4(tl, tr, bl, br, w, x)));
+  }
+}
+
+// The lowest and highest of eight words, 16 a row-step, into [*lo, *hi].
+inline void AddRangeOf(uint16x8_t lo, uint16x8_t hi, int* lo_io, int* hi_io) {
+  const int l = vminvq_u16(lo), h = vmaxvq_u16(hi);
+  if (l < *lo_io) *lo_io = l;
+  if (h > *hi_io) *hi_io = h;
+}
+
+int WordRange(const uint8_t* data, ptrdiff_t stride, int width, int height, int* lo, int* hi) {
+  const int vector_width = width & ~7;
+  if (vector_width == 0) return 0;
+  uint16x8_t l = vdupq_n_u16(0xffff), h = vdupq_n_u16(0);
+  for (int y = 0; y < height; ++y) {
+    const uint16_t* p = reinterpret_cast<const uint16_t*>(data + y * stride);
+    for (int x = 0; x < vector_width; x += 8) {
+      uint16x8_t v;
+      std::memcpy(&v, p + x, 16);
+      l = vminq_u16(l, v);
+      h = vmaxq_u16(h, v);
+    }
+  }
+  AddRangeOf(l, h, lo, hi);
+  return vector_width;
+}
+
+// The range from vectors of the words being counted, the counts one by one.
+int CountWords(const uint8_t* data, ptrdiff_t stride, int width, int height, uint32_t* hist,
+               int* lo, int* hi) {
+  const int vector_width = width & ~7;
+  if (vector_width == 0) return 0;
+  uint16x8_t l = vdupq_n_u16(0xffff), h = vdupq_n_u16(0);
+  for (int y = 0; y < height; ++y) {
+    const uint8_t* row = data + y * stride;
+    FetchRowAhead(row, stride, y, height, 2 * static_cast<int64_t>(width));
+    const uint16_t* p = reinterpret_cast<const uint16_t*>(row);
+    for (int x = 0; x < vector_width; x += 8) {
+      uint16x8_t v;
+      std::memcpy(&v, p + x, 16);
+      l = vminq_u16(l, v);
+      h = vmaxq_u16(h, v);
+      for (int k = 0; k < 8; ++k) ++hist[Word(row + 2 * (x + k))];
+    }
+  }
+  AddRangeOf(l, h, lo, hi);
+  return vector_width;
+}
+
+int AddCounts(uint32_t* dst, const uint32_t* src, int first, int end) {
+  int v = first;
+  for (; v + 4 <= end; v += 4) vst1q_u32(dst + v, vaddq_u32(vld1q_u32(dst + v), vld1q_u32(src + v)));
+  return v;
+}
+
+int ClippedCounts(const uint32_t* hist, int first, int end, uint32_t limit, uint64_t* clipped) {
+  const uint32x4_t vlimit = vdupq_n_u32(limit);
+  uint64x2_t acc = vdupq_n_u64(0);
+  int v = first;
+  for (; v + 4 <= end; v += 4) {
+    const uint32x4_t h = vld1q_u32(hist + v);
+    acc = vpadalq_u32(acc, vsubq_u32(h, vminq_u32(h, vlimit)));
+  }
+  *clipped += vaddvq_u64(acc);
+  return v;
+}
+
+inline void Store4(uint8_t* lut, int32x4_t r) {
+  const uint16x4_t w = vqmovun_s32(r);
+  const uint8x8_t b = vqmovn_u16(vcombine_u16(w, w));
+  vst1_lane_u32(reinterpret_cast<uint32_t*>(lut), vreinterpret_u32_u8(b), 0);
+}
+inline void Store4(uint16_t* lut, int32x4_t r) { vst1_u16(lut, vqmovun_s32(r)); }
+
+// Four entries at a time: the clipped counts' prefix sum in the register
+// (two shifted adds) plus the running total; the handed-out counts from the
+// lane's value (v / step in float is exact: v < 2^24 and the quotient's
+// rounding never reaches the next whole number); then the scalar kernel's
+// float product and rounding. The sums must stay below 2^31.
+template <typename T>
+int CdfSpan(const uint32_t* hist, int first, int end, const Spread& s, float scale,
+            int max_value, uint64_t* kept, T* lut) {
+  const int32x4_t zero = vdupq_n_s32(0), top = vdupq_n_s32(max_value);
+  const uint32x4_t limit = vdupq_n_u32(s.limit ? s.limit : 0xffffffffu);
+  const int32x4_t batch = vdupq_n_s32(static_cast<int32_t>(s.batch));
+  const int32x4_t residual = vdupq_n_s32(static_cast<int32_t>(s.residual));
+  const float32x4_t step = vdupq_n_f32(static_cast<float>(s.step));
+  const int32x4_t one = vdupq_n_s32(1);
+  const int32_t lanes[4] = {0, 1, 2, 3};
+  const int32x4_t iota = vld1q_s32(lanes);
+  const float32x4_t vscale = vdupq_n_f32(scale);
+  int32x4_t carry = vdupq_n_s32(static_cast<int32_t>(*kept));
+  int v = first;
+  for (; v + 4 <= end; v += 4) {
+    int32x4_t x = zero;
+    if (hist) {
+      x = vreinterpretq_s32_u32(vminq_u32(vld1q_u32(hist + v), limit));
+      x = vaddq_s32(x, vextq_s32(zero, x, 3));
+      x = vaddq_s32(x, vextq_s32(zero, x, 2));
+    }
+    x = vaddq_s32(x, carry);
+    carry = vdupq_laneq_s32(x, 3);
+    const int32x4_t value = vaddq_s32(vdupq_n_s32(v), iota);
+    int32x4_t cdf = vaddq_s32(x, vmulq_s32(batch, vaddq_s32(value, one)));
+    if (s.residual != 0) {
+      const int32x4_t q = vcvtq_s32_f32(vdivq_f32(vcvtq_f32_s32(value), step));
+      cdf = vaddq_s32(cdf, vminq_s32(vaddq_s32(q, one), residual));
+    }
+    int32x4_t r = vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(cdf), vscale));
+    r = vminq_s32(vmaxq_s32(r, zero), top);
+    Store4(lut + v, r);
+  }
+  *kept = static_cast<uint32_t>(vgetq_lane_s32(carry, 0));
+  return v;
+}
+
+// 16 pixels of 4 bytes at a time, de-interleaved into their four bytes:
+// (wr R + wg G + wb B + 2^14) >> 15 in 32 bits.
+void Luma4(const uint8_t* px, int n, const Rgb4& l, uint8_t* y) {
+  const uint16x4_t wr = vdup_n_u16(static_cast<uint16_t>(l.wr));
+  const uint16x4_t wg = vdup_n_u16(static_cast<uint16_t>(l.wg));
+  const uint16x4_t wb = vdup_n_u16(static_cast<uint16_t>(l.wb));
+  const uint32x4_t half = vdupq_n_u32(16384);
+  for (int x = 0; x < n; x += 16) {
+    const uint8x16x4_t v = vld4q_u8(px + 4 * x);
+    const uint16x8_t r[2] = {vmovl_u8(vget_low_u8(v.val[l.offset_r])),
+                             vmovl_u8(vget_high_u8(v.val[l.offset_r]))};
+    const uint16x8_t g[2] = {vmovl_u8(vget_low_u8(v.val[l.offset_g])),
+                             vmovl_u8(vget_high_u8(v.val[l.offset_g]))};
+    const uint16x8_t b[2] = {vmovl_u8(vget_low_u8(v.val[l.offset_b])),
+                             vmovl_u8(vget_high_u8(v.val[l.offset_b]))};
+    uint16x4_t out[4];
+    for (int h = 0; h < 2; ++h) {
+      uint32x4_t lo = vmlal_u16(vmlal_u16(vmlal_u16(half, vget_low_u16(r[h]), wr),
+                                          vget_low_u16(g[h]), wg),
+                                vget_low_u16(b[h]), wb);
+      uint32x4_t hi = vmlal_u16(vmlal_u16(vmlal_u16(half, vget_high_u16(r[h]), wr),
+                                          vget_high_u16(g[h]), wg),
+                                vget_high_u16(b[h]), wb);
+      out[2 * h] = vshrn_n_u32(lo, 15);
+      out[2 * h + 1] = vshrn_n_u32(hi, 15);
+    }
+    vst1q_u8(y + x, vcombine_u8(vmovn_u16(vcombine_u16(out[0], out[1])),
+                                vmovn_u16(vcombine_u16(out[2], out[3]))));
+  }
+}
+
+// Each pixel's delta as a positive and a negative part (one of them zero),
+// added to and subtracted from R, G and B with saturation; the fourth byte
+// is stored back as it was.
+void Delta4(uint8_t* px, int n, const Rgb4& l, const uint8_t* y, const uint8_t* lum) {
+  for (int x = 0; x < n; x += 16) {
+    uint8x16x4_t v = vld4q_u8(px + 4 * x);
+    const uint8x16_t vy = vld1q_u8(y + x), vl = vld1q_u8(lum + x);
+    const uint8x16_t up = vqsubq_u8(vl, vy), down = vqsubq_u8(vy, vl);
+    const int channels[3] = {l.offset_r, l.offset_g, l.offset_b};
+    for (int c = 0; c < 3; ++c)
+      v.val[channels[c]] = vqsubq_u8(vqaddq_u8(v.val[channels[c]], up), down);
+    vst4q_u8(px + 4 * x, v);
+  }
+}
+
+}  // namespace
+
+void FillNeon(Kernels* k) {
+  k->level = SimdLevel::kNeon;
+  k->apply8 = Apply8;
+  k->apply8_block = 16;
+  k->count_words = CountWords;
+  k->word_range = WordRange;
+  k->add_counts = AddCounts;
+  k->clipped_counts = ClippedCounts;
+  k->cdf_span8 = CdfSpan<uint8_t>;
+  k->cdf_span16 = CdfSpan<uint16_t>;
+  k->prepare8 = Prepare8;
+  k->interp8 = Interp8;
+  k->interp8_block = 16;
+  k->interp8_strided = Interp8Strided;
+  k->interp8_strided_block = 16;
+  k->pack16 = Pack16;
+  k->interp16 = Interp16;
+  k->interp16_block = 4;
+  k->luma4 = Luma4;
+  k->delta4 = Delta4;
+  k->rgb4_block = 16;
+}
+
+}  // namespace kernels
+}  // namespace histeq
