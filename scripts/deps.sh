@@ -7,8 +7,9 @@
 set -euo pipefail
 
 packages=(
-  # build
-  meson ninja-build pkg-config g++
+  # build; dpkg-dev's dpkg-architecture tells meson the multiarch libdir
+  # (lib/x86_64-linux-gnu: without it meson falls back to lib64)
+  meson ninja-build pkg-config g++ dpkg-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   # run: gst-launch-1.0/gst-inspect-1.0 and the elements the demo and the
   # examples use (videotestsrc, videoconvert, compositor; pngdec/pngenc,
