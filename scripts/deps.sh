@@ -33,8 +33,9 @@ tests=(
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
   # its --show window (autovideosink -> ximagesink), tested in a virtual display
   gstreamer1.0-x xvfb
-  # the Debian package (scripts/package.sh) and its check
-  debhelper lintian
+  # the Debian package (scripts/package.sh: dpkg-buildpackage wants
+  # build-essential) and its check
+  build-essential debhelper lintian
 )
 
 packages=("${demo[@]}")

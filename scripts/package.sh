@@ -15,8 +15,9 @@ cd "$(dirname "$0")/.."
 out=${DEB_OUT:-build-deb}
 
 if [ "${PACKAGE_NO_DEPS:-0}" != 1 ]; then
-  # The build's packages, debhelper, lintian; GoogleTest unless nocheck.
-  extra=(debhelper lintian)
+  # The demo's set (the build's packages, GStreamer's base elements for the
+  # tests), build-essential, debhelper, lintian; GoogleTest unless nocheck.
+  extra=(build-essential debhelper lintian)
   case " ${DEB_BUILD_OPTIONS:-} " in *" nocheck "*) ;; *) extra+=(libgtest-dev) ;; esac
   bash scripts/deps.sh --demo "${extra[@]}"
 fi
