@@ -12,10 +12,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export BUILD_DIR=${BUILD_DIR:-build}
 
+# Only the demo's packages (scripts/deps.sh --demo) and only the plugin: the
+# rest of the project (tool, examples, tests) is built by `meson compile` or
+# scripts/test.sh in the same build directory.
 # DEMO_NO_BUILD=1: use the build tree as it is (the test suite runs the demo so).
 if [ "${DEMO_NO_BUILD:-0}" != 1 ]; then
-  bash scripts/deps.sh
-  bash scripts/build.sh
+  bash scripts/deps.sh --demo
+  BUILD_TARGETS=gsthisteq bash scripts/build.sh
 fi
 
 out="$BUILD_DIR/demo"
@@ -59,10 +62,9 @@ gst-launch-1.0 -q \
   after. ! queue ! mix.sink_1 \
   adaptive. ! queue ! mix.sink_2
 
-# The histograms, CDFs and mapping, from the luma planes of the raw frames.
-python=python3
-/usr/bin/python3 -c 'import matplotlib' 2>/dev/null && python=/usr/bin/python3
-"$python" scripts/plot-histograms.py "$out/before.i420" "$out/after.i420" "$width" "$height" \
+# The histograms, CDFs and mapping, from the luma planes of the raw frames
+# (counted by Python's standard library, drawn by gnuplot).
+python3 scripts/plot-histograms.py "$out/before.i420" "$out/after.i420" "$width" "$height" \
   "$out/histograms.png" "histeq (global, the default) on $(basename "$input")" >/dev/null
 rm -f "$out/before.i420" "$out/after.i420"
 

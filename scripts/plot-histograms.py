@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Plots what histeq did to a picture: the luma histogram and cumulative
 distribution (CDF) before and after, and the mapping from input to output
-values, into one PNG (matplotlib; Debian: python3-matplotlib).
+values, into one PNG. Python's standard library counts; gnuplot draws
+(Debian: gnuplot-nox, its pngcairo terminal).
 
     plot-histograms.py BEFORE.yuv AFTER.yuv WIDTH HEIGHT OUT.png [TITLE]
 
@@ -9,12 +10,9 @@ BEFORE and AFTER are raw frames whose first plane is 8-bit luma with
 GStreamer's default stride (the width rounded up to 4), as I420, GRAY8 or
 NV12 buffers written by filesink are. scripts/demo.sh calls this.
 """
+import shutil
+import subprocess
 import sys
-
-import matplotlib
-
-matplotlib.use("Agg")  # no display needed
-import matplotlib.pyplot as plt  # noqa: E402
 
 
 def luma(path, width, height):
@@ -23,7 +21,7 @@ def luma(path, width, height):
         data = f.read()
     if len(data) < stride * (height - 1) + width:
         sys.exit(f"plot-histograms: {path} is too short for {width}x{height}")
-    return [data[y * stride + x] for y in range(height) for x in range(width)]
+    return b"".join(data[y * stride:y * stride + width] for y in range(height))
 
 
 def histogram(samples):
@@ -41,16 +39,66 @@ def cdf(hist):
     return out
 
 
-def panel(ax, hist, title, colour):
-    ax.bar(range(256), hist, width=1.0, color=colour)
-    ax.set_xlim(0, 255)
-    ax.set_title(title)
-    ax.set_xlabel("luma value")
-    ax.set_ylabel("pixels")
-    twin = ax.twinx()
-    twin.plot(range(256), cdf(hist), color="tab:red", linewidth=1.5)
-    twin.set_ylim(0, 1.02)
-    twin.set_ylabel("CDF", color="tab:red")
+def quote(text):
+    """A gnuplot single-quoted string (a quote inside is doubled)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+GREY_BEFORE, GREY_AFTER = "#737373", "#262626"
+RED, BLUE, LIGHT = "#d62728", "#1f77b4", "#b3b3b3"
+
+
+def script(h_in, h_out, mapping, out, title):
+    c_in, c_out = cdf(h_in), cdf(h_out)
+    lines = ["$hist << EOD"]
+    lines += [f"{v} {h_in[v]} {h_out[v]} {c_in[v]:.6f} {c_out[v]:.6f} {255 * c_in[v]:.3f}"
+              for v in range(256)]
+    lines += ["EOD", "$mapping << EOD"]
+    lines += [f"{x} {y:.3f}" for x, y in mapping]
+    lines += ["EOD"]
+    # 1200x336 pixels, three panels side by side, as matplotlib's 15x4.2 in at 80 dpi.
+    lines += [
+        "set encoding utf8",
+        "set terminal pngcairo size 1200,336 font 'DejaVu Sans,9' noenhanced",
+        f"set output {quote(out)}",
+        f"set multiplot layout 1,3 title {quote(title)} font 'DejaVu Sans,11'",
+        "set style fill solid 1.0 noborder",
+        "set boxwidth 1.0 absolute",
+        "set xrange [0:255]",
+        "set xtics 50 nomirror out",
+        "set ytics nomirror out",
+        "set yrange [0:*]",
+        "set y2range [0:1.02]",
+        f"set y2tics 0.2 nomirror out textcolor rgb '{RED}'",
+        f"set y2label 'CDF' textcolor rgb '{RED}'",
+        "set border 11",
+        "set xlabel 'luma value'",
+        "set ylabel 'pixels'",
+        "unset key",
+    ]
+    for column, cdf_column, colour, name in ((2, 4, GREY_BEFORE, "before"),
+                                             (3, 5, GREY_AFTER, "after")):
+        lines += [
+            f"set title '{name}: luma histogram and CDF'",
+            f"plot $hist using 1:{column} with boxes lc rgb '{colour}', "
+            f"$hist using 1:{cdf_column} axes x1y2 with lines lw 1.5 lc rgb '{RED}'",
+        ]
+    lines += [
+        "unset y2tics",
+        "unset y2label",
+        "set border 3",
+        "set yrange [0:255]",
+        "set ytics 50",
+        "set title 'mapping: output value per input value'",
+        "set xlabel 'input luma'",
+        "set ylabel 'output luma'",
+        "set key bottom right box opaque",
+        f"plot x with lines dt 2 lc rgb '{LIGHT}' title 'identity', "
+        f"$mapping using 1:2 with lines lw 2 lc rgb '{BLUE}' title 'histeq mapping', "
+        f"$hist using 1:6 with lines lw 1 lc rgb '{RED}' title '255 × CDF before'",
+        "unset multiplot",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def main():
@@ -59,6 +107,9 @@ def main():
     before_path, after_path, width, height, out = sys.argv[1:6]
     title = sys.argv[6] if len(sys.argv) > 6 else "histeq"
     width, height = int(width), int(height)
+    gnuplot = shutil.which("gnuplot")
+    if not gnuplot:
+        sys.exit("plot-histograms: gnuplot not found (Debian: apt-get install gnuplot-nox)")
     before = luma(before_path, width, height)
     after = luma(after_path, width, height)
     h_in, h_out = histogram(before), histogram(after)
@@ -68,26 +119,12 @@ def main():
     for a, b in zip(before, after):
         sums[a] += b
         counts[a] += 1
-    xs = [v for v in range(256) if counts[v]]
-    ys = [sums[v] / counts[v] for v in xs]
+    mapping = [(v, sums[v] / counts[v]) for v in range(256) if counts[v]]
 
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.2), dpi=80)
-    panel(axes[0], h_in, "before: luma histogram and CDF", "0.45")
-    panel(axes[1], h_out, "after: luma histogram and CDF", "0.15")
-    ax = axes[2]
-    ax.plot([0, 255], [0, 255], color="0.7", linestyle="--", label="identity")
-    ax.plot(xs, ys, color="tab:blue", linewidth=2, label="histeq mapping")
-    scaled_cdf = [255 * c for c in cdf(h_in)]
-    ax.plot(range(256), scaled_cdf, color="tab:red", linewidth=1, label="255 x CDF before")
-    ax.set_xlim(0, 255)
-    ax.set_ylim(0, 255)
-    ax.set_title("mapping: output value per input value")
-    ax.set_xlabel("input luma")
-    ax.set_ylabel("output luma")
-    ax.legend(loc="lower right")
-    fig.suptitle(title)
-    fig.tight_layout()
-    fig.savefig(out)
+    done = subprocess.run([gnuplot], input=script(h_in, h_out, mapping, out, title),
+                          text=True, capture_output=True)
+    if done.returncode != 0:
+        sys.exit(f"plot-histograms: gnuplot failed: {done.stderr.strip()}")
     print(f"plot-histograms: wrote {out}")
 
 
