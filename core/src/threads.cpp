@@ -20,6 +20,7 @@ inline int ItemsOf(uint64_t round) { return static_cast<int>((round >> kItemBits
 inline int NextOf(uint64_t round) { return static_cast<int>(round & kItemMask); }
 
 constexpr auto kWatch = std::chrono::microseconds(ThreadPool::kWatchMicroseconds);
+constexpr auto kCallerWatch = std::chrono::microseconds(ThreadPool::kCallerWatchMicroseconds);
 
 inline void CpuRelax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -29,10 +30,10 @@ inline void CpuRelax() {
 #endif
 }
 
-// Watches `until_true` for up to kWatch; returns its last value.
+// Watches `until_true` for up to `budget`; returns its last value.
 template <typename Done>
-bool Watch(Done until_true) {
-  const auto end = std::chrono::steady_clock::now() + kWatch;
+bool Watch(std::chrono::microseconds budget, Done until_true) {
+  const auto end = std::chrono::steady_clock::now() + budget;
   for (unsigned i = 1;; ++i) {
     if (until_true()) return true;
     CpuRelax();
@@ -89,7 +90,7 @@ void ThreadPool::Work(int slot) {
            GenerationOf(round_.load(std::memory_order_seq_cst)) != seen;
   };
   for (;;) {
-    if (!posted() && !Watch(posted)) {
+    if (!posted() && !Watch(kWatch, posted)) {
       std::unique_lock<std::mutex> lock(mutex_);
       // Counted before the last look: a caller posting after it sees the
       // count and wakes this thread.
@@ -125,7 +126,7 @@ void ThreadPool::Round(int n, int base, const std::function<void(int, int)>& fn)
   }
   RunItems(generation_, 0);
   auto done = [&] { return unfinished_.load(std::memory_order_seq_cst) == 0; };
-  if (!done() && !Watch(done)) {
+  if (!done() && !Watch(kCallerWatch, done)) {
     // The others finish their last items: sleep until the last one wakes us.
     std::unique_lock<std::mutex> lock(mutex_);
     caller_sleeping_.store(true, std::memory_order_seq_cst);
