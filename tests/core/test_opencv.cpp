@@ -86,6 +86,19 @@ namespace {
 // CLAHE on the grid of the acceptance criteria: histeq's adaptive mode
 // against cv::createCLAHE(clip, tiles)->apply, within +-1 per sample. The
 // share of samples that differ at all is printed; the target is 0.
+//
+// OpenCV's CLAHE blend is plain float code (a*b + c*d), which GCC fuses into
+// multiply-adds by default where the baseline has them (aarch64; not
+// x86-64). Debian's arm64 OpenCV is built so and rounds a few blended
+// samples in 10000 one code away from its amd64 build (docs/arm.md has the
+// counts); histeq is built with -ffp-contract=off and gives amd64 OpenCV's
+// bytes on every machine (scripts/opencv-arm64.sh checks that on aarch64).
+// Against an OpenCV built for such a target only +-1 is required here.
+#ifdef __FP_FAST_FMAF
+constexpr bool kOpenCVMayFuse = true;
+#else
+constexpr bool kOpenCVMayFuse = false;
+#endif
 struct ClaheDiff {
   long long differing = 0, total = 0;
   int max_abs = 0;
@@ -130,7 +143,9 @@ TEST(OpenCV, ClaheGridWithinOne) {
   std::printf("CLAHE vs OpenCV: %lld of %lld samples differ (%.6f%%), max |diff| %d\n",
               all.differing, all.total, 100.0 * share, all.max_abs);
   RecordProperty("clahe_differing_samples", std::to_string(all.differing));
-  EXPECT_EQ(all.differing, 0) << "exactness regressed; the contract allows +-1 but we had 0";
+  if (!kOpenCVMayFuse) {
+    EXPECT_EQ(all.differing, 0) << "exactness regressed; the contract allows +-1 but we had 0";
+  }
 }
 
 TEST(OpenCV, ClaheTinyAndAdversarial) {
