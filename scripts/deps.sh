@@ -8,10 +8,12 @@
 #                                  histeq-enhance's codecs and the Debian package
 #   scripts/deps.sh [--demo] PKG...  the same plus PKG...
 #   scripts/deps.sh --arm64-opencv DIR
-#                                  the cross toolchain and qemu-user, plus
-#                                  Debian's arm64 OpenCV (core, imgproc) and
-#                                  the libraries it loads unpacked into DIR, a
-#                                  sysroot for scripts/opencv-arm64.sh
+#                                  the demo's set, the cross toolchain, qemu-user,
+#                                  GoogleTest and amd64 OpenCV, plus Debian's
+#                                  arm64 OpenCV (core, imgproc) and the
+#                                  libraries it loads unpacked into DIR (not
+#                                  installed), a sysroot for
+#                                  scripts/opencv-arm64.sh
 set -euo pipefail
 
 # Debian's arm64 OpenCV 4.6 for linking and running the OpenCV cross-checks
