@@ -234,22 +234,34 @@ inline void Store4(uint8_t* lut, int32x4_t r) {
 inline void Store4(uint16_t* lut, int32x4_t r) { vst1_u16(lut, vqmovun_s32(r)); }
 
 // Four entries at a time: the clipped counts' prefix sum in the register
-// (two shifted adds) plus the running total; the handed-out counts from the
-// lane's value (v / step in float is exact: v < 2^24 and the quotient's
-// rounding never reaches the next whole number); then the scalar kernel's
-// float product and rounding. The sums must stay below 2^31.
+// (two shifted adds) plus the running total; batch (v + 1) kept up by adds;
+// v / step by a multiply: the high half of v m, m = 2^32 / step + 1 rounded
+// down, is the quotient for every v < 2^16 and step from 2 to 2^16 (v = q step
+// + r, r < step: v m / 2^32 = v / step + v e / 2^32, 0 < e <= 1, and v e /
+// 2^32 < 1 / step, which would take it past the next whole number, needs v
+// step >= 2^32), and for a larger step it is 0, as the quotient is; step 1
+// takes v itself. min(residual, v / step + 1) is min(residual - 1, v / step)
+// + 1, the 1 kept with batch (v + 1), or 0 when residual is.
+// The scalar kernel's float product and rounding follow. The sums must stay
+// below 2^31; entries from 2^16 on are left to the scalar kernel.
 template <typename T>
 int CdfSpan(const uint32_t* hist, int first, int end, const Spread& s, float scale,
             int max_value, uint64_t* kept, T* lut) {
+  if (end > 65536) end = 65536;
+  const uint32_t step = s.step, batch = s.batch;
   const int32x4_t zero = vdupq_n_s32(0), top = vdupq_n_s32(max_value);
   const uint32x4_t limit = vdupq_n_u32(s.limit ? s.limit : 0xffffffffu);
-  const int32x4_t batch = vdupq_n_s32(static_cast<int32_t>(s.batch));
-  const int32x4_t residual = vdupq_n_s32(static_cast<int32_t>(s.residual));
-  const float32x4_t step = vdupq_n_f32(static_cast<float>(s.step));
-  const int32x4_t one = vdupq_n_s32(1);
-  const int32_t lanes[4] = {0, 1, 2, 3};
-  const int32x4_t iota = vld1q_s32(lanes);
+  const uint32x4_t below_residual = vdupq_n_u32(s.residual ? s.residual - 1 : 0);
+  const uint32x4_t recip =
+      vdupq_n_u32(step > 1 ? static_cast<uint32_t>((uint64_t{1} << 32) / step + 1) : 0);
+  const uint32x4_t by_one = vdupq_n_u32(step == 1 ? 0xffffffffu : 0);
+  const uint32x4_t one = vdupq_n_u32(1), four = vdupq_n_u32(4);
+  const int32x4_t batch4 = vdupq_n_s32(static_cast<int32_t>(4 * batch));
+  const uint32_t lanes[4] = {0, 1, 2, 3};
   const float32x4_t vscale = vdupq_n_f32(scale);
+  uint32x4_t value = vaddq_u32(vdupq_n_u32(static_cast<uint32_t>(first)), vld1q_u32(lanes));
+  int32x4_t whole = vreinterpretq_s32_u32(vmlaq_u32(vdupq_n_u32(s.residual ? 1 : 0),
+                                                     vdupq_n_u32(batch), vaddq_u32(value, one)));
   int32x4_t carry = vdupq_n_s32(static_cast<int32_t>(*kept));
   int v = first;
   for (; v + 4 <= end; v += 4) {
@@ -261,15 +273,16 @@ int CdfSpan(const uint32_t* hist, int first, int end, const Spread& s, float sca
     }
     x = vaddq_s32(x, carry);
     carry = vdupq_laneq_s32(x, 3);
-    const int32x4_t value = vaddq_s32(vdupq_n_s32(v), iota);
-    int32x4_t cdf = vaddq_s32(x, vmulq_s32(batch, vaddq_s32(value, one)));
-    if (s.residual != 0) {
-      const int32x4_t q = vcvtq_s32_f32(vdivq_f32(vcvtq_f32_s32(value), step));
-      cdf = vaddq_s32(cdf, vminq_s32(vaddq_s32(q, one), residual));
-    }
-    int32x4_t r = vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(cdf), vscale));
-    r = vminq_s32(vmaxq_s32(r, zero), top);
-    Store4(lut + v, r);
+    const uint32x4_t high =
+        vuzp2q_u32(vreinterpretq_u32_u64(vmull_u32(vget_low_u32(value), vget_low_u32(recip))),
+                   vreinterpretq_u32_u64(vmull_high_u32(value, recip)));
+    const uint32x4_t q = vbslq_u32(by_one, value, high);
+    const uint32x4_t bumps = vminq_u32(q, below_residual);
+    const int32x4_t cdf = vaddq_s32(vaddq_s32(x, whole), vreinterpretq_s32_u32(bumps));
+    const int32x4_t r = vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(cdf), vscale));
+    Store4(lut + v, vminq_s32(r, top));  // below 0: 0, by the saturating narrowing
+    whole = vaddq_s32(whole, batch4);
+    value = vaddq_u32(value, four);
   }
   *kept = static_cast<uint32_t>(vgetq_lane_s32(carry, 0));
   return v;
