@@ -110,7 +110,7 @@ est() {
 }
 
 # KEY                  samples (bins) an iteration   where
-est neon.apply8         32 gcc neon Apply8 'prfm'
+est neon.apply8         56 gcc neon Apply8 'prfm'
 est neon.interp8        16 gcc neon _17Interp8E 'fcvtns'
 est neon.interp16        4 gcc neon Interp16 'fcvtns'
 est neon.count_words     8 path neon CountWords 'umin' '7*\Aldrh' '\Aadd\tw\d+, w\d+, 8'

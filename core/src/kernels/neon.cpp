@@ -17,39 +17,60 @@ namespace histeq {
 namespace kernels {
 namespace {
 
-// The 256-entry table in four groups of four registers (16 of the 32):
-// vqtbl4q looks up 64 entries and gives 0 for an index past them, so each
-// group is asked for the samples minus its first entry, and the four
-// answers are ORed.
-struct Table256 {
-  uint8x16x4_t q[4];
-};
+// The 256-entry table in four groups of four registers (16 of the 32),
+// loaded once and kept in registers across the loop (four variables that a
+// macro uses: with them in a struct, GCC 12 reloads them from the stack
+// every iteration): vqtbl4q
+// looks up 64 entries and gives 0 for an index past them, so each group is
+// asked for the samples minus its first entry, and the four answers are
+// ORed. (A vqtbx4q chain would save the ORs, but each link waits for the one
+// before, and Neoverse-N2 gives a four-register TBX twice a TBL's cost.)
+#define HISTEQ_LOOK_UP16(v)                                                        \
+  vorrq_u8(vorrq_u8(vqtbl4q_u8(t0, v), vqtbl4q_u8(t1, vsubq_u8(v, k64))),         \
+           vorrq_u8(vqtbl4q_u8(t2, vsubq_u8(v, k128)), vqtbl4q_u8(t3, vsubq_u8(v, k192))))
 
-inline Table256 LoadTable(const uint8_t* t) {
-  Table256 r;
-  for (int g = 0; g < 4; ++g) r.q[g] = vld1q_u8_x4(t + 64 * g);
-  return r;
+// Eight samples looked up one by one: loads and integer operations, which
+// run beside the vector pipes' table lookups (a four-register TBL is 9 of
+// Cortex-A72's micro-ops).
+inline void LookUp8(uint8_t* p, const uint8_t* lut) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  const uint64_t r = static_cast<uint64_t>(lut[w & 0xff]) |
+                     static_cast<uint64_t>(lut[(w >> 8) & 0xff]) << 8 |
+                     static_cast<uint64_t>(lut[(w >> 16) & 0xff]) << 16 |
+                     static_cast<uint64_t>(lut[(w >> 24) & 0xff]) << 24 |
+                     static_cast<uint64_t>(lut[(w >> 32) & 0xff]) << 32 |
+                     static_cast<uint64_t>(lut[(w >> 40) & 0xff]) << 40 |
+                     static_cast<uint64_t>(lut[(w >> 48) & 0xff]) << 48 |
+                     static_cast<uint64_t>(lut[w >> 56]) << 56;
+  std::memcpy(p, &r, 8);
 }
 
-inline uint8x16_t LookUp16(const Table256& t, uint8x16_t v) {
-  const uint8x16_t k64 = vdupq_n_u8(64);
-  const uint8x16_t v1 = vsubq_u8(v, k64), v2 = vsubq_u8(v1, k64), v3 = vsubq_u8(v2, k64);
-  return vorrq_u8(vorrq_u8(vqtbl4q_u8(t.q[0], v), vqtbl4q_u8(t.q[1], v1)),
-                  vorrq_u8(vqtbl4q_u8(t.q[2], v2), vqtbl4q_u8(t.q[3], v3)));
-}
-
-// 32 samples an iteration where there are, then 16.
+// 56 samples an iteration where there are (48 by vector, 8 one by one),
+// then 8 one by one if that leaves half a block, then 16 at a time.
 void Apply8(uint8_t* p, int n, const uint8_t* lut) {
-  const Table256 t = LoadTable(lut);
+  const uint8x16x4_t t0 = vld1q_u8_x4(lut), t1 = vld1q_u8_x4(lut + 64);
+  const uint8x16x4_t t2 = vld1q_u8_x4(lut + 128), t3 = vld1q_u8_x4(lut + 192);
+  const uint8x16_t k64 = vdupq_n_u8(64), k128 = vdupq_n_u8(128), k192 = vdupq_n_u8(192);
   int x = 0;
-  for (; x + 32 <= n; x += 32) {
+  for (; x + 56 <= n; x += 56) {
     __builtin_prefetch(p + x + kStreamAheadBytes, 1);
-    const uint8x16_t a = vld1q_u8(p + x), b = vld1q_u8(p + x + 16);
-    vst1q_u8(p + x, LookUp16(t, a));
-    vst1q_u8(p + x + 16, LookUp16(t, b));
+    const uint8x16_t a = vld1q_u8(p + x), b = vld1q_u8(p + x + 16), c = vld1q_u8(p + x + 32);
+    vst1q_u8(p + x, HISTEQ_LOOK_UP16(a));
+    vst1q_u8(p + x + 16, HISTEQ_LOOK_UP16(b));
+    vst1q_u8(p + x + 32, HISTEQ_LOOK_UP16(c));
+    LookUp8(p + x + 48, lut);
   }
-  for (; x < n; x += 16) vst1q_u8(p + x, LookUp16(t, vld1q_u8(p + x)));
+  if ((n - x) % 16 != 0) {
+    LookUp8(p + x, lut);
+    x += 8;
+  }
+  for (; x < n; x += 16) {
+    const uint8x16_t a = vld1q_u8(p + x);
+    vst1q_u8(p + x, HISTEQ_LOOK_UP16(a));
+  }
 }
+#undef HISTEQ_LOOK_UP16
 
 // The blend of four samples' table values, in the scalar kernel's order,
 // rounded half to even.
