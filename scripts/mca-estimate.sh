@@ -113,7 +113,7 @@ est() {
 est neon.apply8         56 gcc neon Apply8 'prfm'
 est neon.interp8        16 gcc neon _17Interp8E 'fcvtns'
 est neon.interp16        4 gcc neon Interp16 'fcvtns'
-est neon.count_words     8 path neon CountWords 'umin' '7*\Aldrh' '\Aadd\tw\d+, w\d+, 8'
+est neon.count_words     8 gcc neon CountWords 'umin'
 est neon.clipped         4 gcc neon ClippedCounts 'uadalp'
 est neon.cdf8            4 gcc neon CdfSpanIhE 'fcvtns'
 est neon.cdf16           4 gcc neon CdfSpanItE 'fcvtns'
