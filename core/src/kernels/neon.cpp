@@ -269,15 +269,15 @@ inline void Store4(uint16_t* lut, int32x4_t r) { vst1_u16(lut, vqmovun_s32(r)); 
 
 // Four entries at a time: the clipped counts' prefix sum in the register
 // (two shifted adds) plus the running total; batch (v + 1) kept up by adds;
-// v / step by a multiply: the high half of v m, m = 2^32 / step + 1 rounded
-// down, is the quotient for every v < 2^16 and step from 2 to 2^16 (v = q step
-// + r, r < step: v m / 2^32 = v / step + v e / 2^32, 0 < e <= 1, and v e /
-// 2^32 < 1 / step, which would take it past the next whole number, needs v
-// step >= 2^32), and for a larger step it is 0, as the quotient is; step 1
-// takes v itself. min(residual, v / step + 1) is min(residual - 1, v / step)
-// + 1, the 1 kept with batch (v + 1), or 0 when residual is.
-// The scalar kernel's float product and rounding follow. The sums must stay
-// below 2^31; entries from 2^16 on are left to the scalar kernel.
+// v / step by a multiply: with m = floor(2^32 / step) + 1 (32 bits from step
+// 2 on), the high half of v m is floor(v / step) for every v < 2^16 and step
+// <= 2^16, as v m / 2^32 = v / step + v e / 2^32 with 0 < e <= 1, v / step is
+// at most q + (step - 1) / step, and v e / 2^32 < 2^-16 <= 1 / step; for a
+// larger step it is 0, as the quotient is; step 1 takes v itself.
+// min(residual, v / step + 1) is min(residual - 1, v / step) + 1, the 1 kept
+// with batch (v + 1), or 0 when residual is. The scalar kernel's float
+// product and rounding follow. The sums must stay below 2^31; entries from
+// 2^16 on are left to the scalar kernel.
 template <typename T>
 int CdfSpan(const uint32_t* hist, int first, int end, const Spread& s, float scale,
             int max_value, uint64_t* kept, T* lut) {
