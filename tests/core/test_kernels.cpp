@@ -118,6 +118,61 @@ TEST(Kernels, CdfSpans16MatchScalar) {
   CdfSpansMatchScalar<uint16_t>(65536);
 }
 
+// The handed-out counts alone (no histogram, no batch, scale 1), so that
+// each entry is min(residual, v / step + 1): every step from 1 to 65536 and a
+// few past it, with a residual no quotient reaches and one that some do, over
+// spans at the start and the end of the 16-bit range and across a multiple
+// of the step; the 8-bit tables' steps over the whole table.
+template <typename T>
+void CdfSpansMatchScalarForEveryStep(int bins, uint32_t last_step, int span) {
+  std::mt19937 rng(static_cast<uint32_t>(bins) + 5);
+  const Kernels& scalar = histeq::kernels::Scalar();
+  auto run = [](const Kernels& k, int first, int end, const histeq::kernels::Spread& s,
+                int max_value, T* lut) {
+    uint64_t kept = 0;
+    if constexpr (sizeof(T) == 1)
+      return k.cdf_span8(nullptr, first, end, s, 1.0f, max_value, &kept, lut);
+    else
+      return k.cdf_span16(nullptr, first, end, s, 1.0f, max_value, &kept, lut);
+  };
+  std::vector<T> want(static_cast<size_t>(bins)), got(static_cast<size_t>(bins));
+  for (uint32_t step = 1; step <= last_step; ++step) {
+    const uint32_t most = static_cast<uint32_t>(bins - 1) / step + 1;
+    for (uint32_t residual : {most + 1 + rng() % 5, 1 + rng() % most}) {
+      const histeq::kernels::Spread s = {0, 0, residual, step};
+      const int across = step < static_cast<uint32_t>(bins)
+                             ? static_cast<int>(step * (1 + rng() % (static_cast<uint32_t>(bins - 1) / step)))
+                             : bins / 2;
+      const std::pair<int, int> spans[] = {{0, std::min(span, bins)},
+                                           {bins - span, bins},
+                                           {std::max(0, across - span / 2),
+                                            std::min(bins, across + span / 2 + 1)}};
+      for (const auto& [first, end] : spans) {
+        std::fill(want.begin() + first, want.begin() + end, T{0});
+        run(scalar, first, end, s, bins - 1, want.data());
+        for (histeq::SimdLevel level : Levels()) {
+          SimdCap cap(level);
+          std::fill(got.begin() + first, got.begin() + end, T{1});
+          const int v = run(histeq::kernels::Active(), first, end, s, bins - 1, got.data());
+          ASSERT_GE(v, first);
+          ASSERT_LE(v, end);
+          run(scalar, v, end, s, bins - 1, got.data());
+          for (int i = first; i < end; ++i)
+            ASSERT_EQ(got[i], want[i]) << What(level, first, end) << " entry " << i << " step "
+                                       << step << " residual " << residual;
+        }
+      }
+    }
+  }
+}
+
+TEST(Kernels, CdfSpans8MatchScalarForEveryStep) {
+  CdfSpansMatchScalarForEveryStep<uint8_t>(256, 260, 256);
+}
+TEST(Kernels, CdfSpans16MatchScalarForEveryStep) {
+  CdfSpansMatchScalarForEveryStep<uint16_t>(65536, 65536 + 3, 13);
+}
+
 TEST(Kernels, PackAndAddMatchScalar) {
   std::mt19937 rng(5);
   const Kernels& scalar = histeq::kernels::Scalar();

@@ -17,39 +17,60 @@ namespace histeq {
 namespace kernels {
 namespace {
 
-// The 256-entry table in four groups of four registers (16 of the 32):
-// vqtbl4q looks up 64 entries and gives 0 for an index past them, so each
-// group is asked for the samples minus its first entry, and the four
-// answers are ORed.
-struct Table256 {
-  uint8x16x4_t q[4];
-};
+// The 256-entry table in four groups of four registers (16 of the 32),
+// loaded once and kept in registers across the loop (four variables that a
+// macro uses: with them in a struct, GCC 12 reloads them from the stack
+// every iteration): vqtbl4q
+// looks up 64 entries and gives 0 for an index past them, so each group is
+// asked for the samples minus its first entry, and the four answers are
+// ORed. (A vqtbx4q chain would save the ORs, but each link waits for the one
+// before, and Neoverse-N2 gives a four-register TBX twice a TBL's cost.)
+#define HISTEQ_LOOK_UP16(v)                                                        \
+  vorrq_u8(vorrq_u8(vqtbl4q_u8(t0, v), vqtbl4q_u8(t1, vsubq_u8(v, k64))),         \
+           vorrq_u8(vqtbl4q_u8(t2, vsubq_u8(v, k128)), vqtbl4q_u8(t3, vsubq_u8(v, k192))))
 
-inline Table256 LoadTable(const uint8_t* t) {
-  Table256 r;
-  for (int g = 0; g < 4; ++g) r.q[g] = vld1q_u8_x4(t + 64 * g);
-  return r;
+// Eight samples looked up one by one: loads and integer operations, which
+// run beside the vector pipes' table lookups (a four-register TBL is 9 of
+// Cortex-A72's micro-ops).
+inline void LookUp8(uint8_t* p, const uint8_t* lut) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  const uint64_t r = static_cast<uint64_t>(lut[w & 0xff]) |
+                     static_cast<uint64_t>(lut[(w >> 8) & 0xff]) << 8 |
+                     static_cast<uint64_t>(lut[(w >> 16) & 0xff]) << 16 |
+                     static_cast<uint64_t>(lut[(w >> 24) & 0xff]) << 24 |
+                     static_cast<uint64_t>(lut[(w >> 32) & 0xff]) << 32 |
+                     static_cast<uint64_t>(lut[(w >> 40) & 0xff]) << 40 |
+                     static_cast<uint64_t>(lut[(w >> 48) & 0xff]) << 48 |
+                     static_cast<uint64_t>(lut[w >> 56]) << 56;
+  std::memcpy(p, &r, 8);
 }
 
-inline uint8x16_t LookUp16(const Table256& t, uint8x16_t v) {
-  const uint8x16_t k64 = vdupq_n_u8(64);
-  const uint8x16_t v1 = vsubq_u8(v, k64), v2 = vsubq_u8(v1, k64), v3 = vsubq_u8(v2, k64);
-  return vorrq_u8(vorrq_u8(vqtbl4q_u8(t.q[0], v), vqtbl4q_u8(t.q[1], v1)),
-                  vorrq_u8(vqtbl4q_u8(t.q[2], v2), vqtbl4q_u8(t.q[3], v3)));
-}
-
-// 32 samples an iteration where there are, then 16.
+// 56 samples an iteration where there are (48 by vector, 8 one by one),
+// then 8 one by one if that leaves half a block, then 16 at a time.
 void Apply8(uint8_t* p, int n, const uint8_t* lut) {
-  const Table256 t = LoadTable(lut);
+  const uint8x16x4_t t0 = vld1q_u8_x4(lut), t1 = vld1q_u8_x4(lut + 64);
+  const uint8x16x4_t t2 = vld1q_u8_x4(lut + 128), t3 = vld1q_u8_x4(lut + 192);
+  const uint8x16_t k64 = vdupq_n_u8(64), k128 = vdupq_n_u8(128), k192 = vdupq_n_u8(192);
   int x = 0;
-  for (; x + 32 <= n; x += 32) {
+  for (; x + 56 <= n; x += 56) {
     __builtin_prefetch(p + x + kStreamAheadBytes, 1);
-    const uint8x16_t a = vld1q_u8(p + x), b = vld1q_u8(p + x + 16);
-    vst1q_u8(p + x, LookUp16(t, a));
-    vst1q_u8(p + x + 16, LookUp16(t, b));
+    const uint8x16_t a = vld1q_u8(p + x), b = vld1q_u8(p + x + 16), c = vld1q_u8(p + x + 32);
+    vst1q_u8(p + x, HISTEQ_LOOK_UP16(a));
+    vst1q_u8(p + x + 16, HISTEQ_LOOK_UP16(b));
+    vst1q_u8(p + x + 32, HISTEQ_LOOK_UP16(c));
+    LookUp8(p + x + 48, lut);
   }
-  for (; x < n; x += 16) vst1q_u8(p + x, LookUp16(t, vld1q_u8(p + x)));
+  if ((n - x) % 16 != 0) {
+    LookUp8(p + x, lut);
+    x += 8;
+  }
+  for (; x < n; x += 16) {
+    const uint8x16_t a = vld1q_u8(p + x);
+    vst1q_u8(p + x, HISTEQ_LOOK_UP16(a));
+  }
 }
+#undef HISTEQ_LOOK_UP16
 
 // The blend of four samples' table values, in the scalar kernel's order,
 // rounded half to even.
@@ -186,7 +207,10 @@ int WordRange(const uint8_t* data, ptrdiff_t stride, int width, int height, int*
   return vector_width;
 }
 
-// The range from vectors of the words being counted, the counts one by one.
+// The range from vectors of the words being counted, the counts one by one
+// from the same 16 bytes read as two 64-bit words (a field of a general
+// register is one operation; a ldrh per sample, or a lane moved out of the
+// vector, costs more).
 int CountWords(const uint8_t* data, ptrdiff_t stride, int width, int height, uint32_t* hist,
                int* lo, int* hi) {
   const int vector_width = width & ~7;
@@ -201,7 +225,17 @@ int CountWords(const uint8_t* data, ptrdiff_t stride, int width, int height, uin
       std::memcpy(&v, p + x, 16);
       l = vminq_u16(l, v);
       h = vmaxq_u16(h, v);
-      for (int k = 0; k < 8; ++k) ++hist[Word(row + 2 * (x + k))];
+      uint64_t a, b;
+      std::memcpy(&a, p + x, 8);
+      std::memcpy(&b, p + x + 4, 8);
+      ++hist[a & 0xffff];
+      ++hist[(a >> 16) & 0xffff];
+      ++hist[(a >> 32) & 0xffff];
+      ++hist[a >> 48];
+      ++hist[b & 0xffff];
+      ++hist[(b >> 16) & 0xffff];
+      ++hist[(b >> 32) & 0xffff];
+      ++hist[b >> 48];
     }
   }
   AddRangeOf(l, h, lo, hi);
@@ -234,22 +268,34 @@ inline void Store4(uint8_t* lut, int32x4_t r) {
 inline void Store4(uint16_t* lut, int32x4_t r) { vst1_u16(lut, vqmovun_s32(r)); }
 
 // Four entries at a time: the clipped counts' prefix sum in the register
-// (two shifted adds) plus the running total; the handed-out counts from the
-// lane's value (v / step in float is exact: v < 2^24 and the quotient's
-// rounding never reaches the next whole number); then the scalar kernel's
-// float product and rounding. The sums must stay below 2^31.
+// (two shifted adds) plus the running total; batch (v + 1) kept up by adds;
+// v / step by a multiply: with m = floor(2^32 / step) + 1 (32 bits from step
+// 2 on), the high half of v m is floor(v / step) for every v < 2^16 and step
+// <= 2^16, as v m / 2^32 = v / step + v e / 2^32 with 0 < e <= 1, v / step is
+// at most q + (step - 1) / step, and v e / 2^32 < 2^-16 <= 1 / step; for a
+// larger step it is 0, as the quotient is; step 1 takes v itself.
+// min(residual, v / step + 1) is min(residual - 1, v / step) + 1, the 1 kept
+// with batch (v + 1), or 0 when residual is. The scalar kernel's float
+// product and rounding follow. The sums must stay below 2^31; entries from
+// 2^16 on are left to the scalar kernel.
 template <typename T>
 int CdfSpan(const uint32_t* hist, int first, int end, const Spread& s, float scale,
             int max_value, uint64_t* kept, T* lut) {
+  if (end > 65536) end = 65536;
+  const uint32_t step = s.step, batch = s.batch;
   const int32x4_t zero = vdupq_n_s32(0), top = vdupq_n_s32(max_value);
   const uint32x4_t limit = vdupq_n_u32(s.limit ? s.limit : 0xffffffffu);
-  const int32x4_t batch = vdupq_n_s32(static_cast<int32_t>(s.batch));
-  const int32x4_t residual = vdupq_n_s32(static_cast<int32_t>(s.residual));
-  const float32x4_t step = vdupq_n_f32(static_cast<float>(s.step));
-  const int32x4_t one = vdupq_n_s32(1);
-  const int32_t lanes[4] = {0, 1, 2, 3};
-  const int32x4_t iota = vld1q_s32(lanes);
+  const uint32x4_t below_residual = vdupq_n_u32(s.residual ? s.residual - 1 : 0);
+  const uint32x4_t recip =
+      vdupq_n_u32(step > 1 ? static_cast<uint32_t>((uint64_t{1} << 32) / step + 1) : 0);
+  const uint32x4_t by_one = vdupq_n_u32(step == 1 ? 0xffffffffu : 0);
+  const uint32x4_t one = vdupq_n_u32(1), four = vdupq_n_u32(4);
+  const int32x4_t batch4 = vdupq_n_s32(static_cast<int32_t>(4 * batch));
+  const uint32_t lanes[4] = {0, 1, 2, 3};
   const float32x4_t vscale = vdupq_n_f32(scale);
+  uint32x4_t value = vaddq_u32(vdupq_n_u32(static_cast<uint32_t>(first)), vld1q_u32(lanes));
+  int32x4_t whole = vreinterpretq_s32_u32(vmlaq_u32(vdupq_n_u32(s.residual ? 1 : 0),
+                                                     vdupq_n_u32(batch), vaddq_u32(value, one)));
   int32x4_t carry = vdupq_n_s32(static_cast<int32_t>(*kept));
   int v = first;
   for (; v + 4 <= end; v += 4) {
@@ -261,15 +307,16 @@ int CdfSpan(const uint32_t* hist, int first, int end, const Spread& s, float sca
     }
     x = vaddq_s32(x, carry);
     carry = vdupq_laneq_s32(x, 3);
-    const int32x4_t value = vaddq_s32(vdupq_n_s32(v), iota);
-    int32x4_t cdf = vaddq_s32(x, vmulq_s32(batch, vaddq_s32(value, one)));
-    if (s.residual != 0) {
-      const int32x4_t q = vcvtq_s32_f32(vdivq_f32(vcvtq_f32_s32(value), step));
-      cdf = vaddq_s32(cdf, vminq_s32(vaddq_s32(q, one), residual));
-    }
-    int32x4_t r = vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(cdf), vscale));
-    r = vminq_s32(vmaxq_s32(r, zero), top);
-    Store4(lut + v, r);
+    const uint32x4_t high =
+        vuzp2q_u32(vreinterpretq_u32_u64(vmull_u32(vget_low_u32(value), vget_low_u32(recip))),
+                   vreinterpretq_u32_u64(vmull_high_u32(value, recip)));
+    const uint32x4_t q = vbslq_u32(by_one, value, high);
+    const uint32x4_t bumps = vminq_u32(q, below_residual);
+    const int32x4_t cdf = vaddq_s32(vaddq_s32(x, whole), vreinterpretq_s32_u32(bumps));
+    const int32x4_t r = vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(cdf), vscale));
+    Store4(lut + v, vminq_s32(r, top));  // below 0: 0, by the saturating narrowing
+    whole = vaddq_s32(whole, batch4);
+    value = vaddq_u32(value, four);
   }
   *kept = static_cast<uint32_t>(vgetq_lane_s32(carry, 0));
   return v;
