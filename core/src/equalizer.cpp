@@ -63,7 +63,7 @@ bool EqualizerCore::Process(const Plane& plane, const Params& p, FrameReport* re
   const SmoothingStep s =
       adaptive ? smoother_.Update(frame_hist_.data(), pixels, clahe_.tile_histograms(),
                                   grid.tiles(), grid.tile_pixels(), p.smoothing,
-                                  p.scene_threshold, bins)
+                                  p.scene_threshold, bins, clahe_.smoothing_bins())
                : smoother_.Update(frame_hist_.data(), pixels, frame_hist_.data(), 1, pixels,
                                   p.smoothing, p.scene_threshold, bins);
   r.scene_cut = s.scene_cut;
