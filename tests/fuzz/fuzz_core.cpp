@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -337,6 +338,10 @@ void Describe(const std::vector<Case>& steps) {
   }
 }
 
+// Issue 21's bound over the baseline for frames up to 3840x2160 (a case's
+// are at most 65,536 samples).
+constexpr int64_t kMemoryBound = int64_t{256} << 20;
+
 // The memory a case takes: the peak of the live heap over the case's start
 // (every allocation and free seen through the sanitizer's hooks) in a
 // sanitizer build, else the peak resident set (VmHWM, reset at the start
@@ -361,11 +366,22 @@ namespace fuzz {
 namespace {
 
 std::atomic<int64_t> g_live{0}, g_peak{0};
+// With AbortAtMemoryBound: the live bytes at which the allocation that
+// crosses them aborts (INT64_MAX: never).
+std::atomic<int64_t> g_abort_at{INT64_MAX};
+std::atomic<bool> g_abort_at_bound{false};
 
 void OnMalloc(const volatile void*, size_t size) {
   const int64_t now = g_live.fetch_add(static_cast<int64_t>(size)) + static_cast<int64_t>(size);
   int64_t seen = g_peak.load(std::memory_order_relaxed);
   while (now > seen && !g_peak.compare_exchange_weak(seen, now)) {
+  }
+  if (now > g_abort_at.load(std::memory_order_relaxed)) {
+    g_abort_at = INT64_MAX;  // in case the message allocates
+    std::fprintf(stderr, "histeq fuzz: memory: the equalizers took more than %lld MiB "
+                 "(an allocation of %zu bytes crossed the bound)\n",
+                 static_cast<long long>(kMemoryBound >> 20), size);
+    std::abort();
   }
 }
 
@@ -380,7 +396,9 @@ class MemoryMeter {
     ok_ = installed;
     start_ = g_live;
     g_peak = start_;
+    if (g_abort_at_bound) g_abort_at = start_ + kMemoryBound;
   }
+  ~MemoryMeter() { g_abort_at = INT64_MAX; }
   // Bytes over the start at the peak; -1 when it cannot tell.
   int64_t Growth() const { return ok_ ? g_peak - start_ : -1; }
 
@@ -420,10 +438,6 @@ class MemoryMeter {
   int64_t start_ = 0;
 };
 #endif
-
-// Issue 21's bound over the baseline for frames up to 3840x2160 (a case's
-// are at most 65,536 samples).
-constexpr int64_t kMemoryBound = int64_t{256} << 20;
 
 std::string CheckFrames(const std::vector<Case>& steps,
                         const std::vector<std::vector<uint8_t>>& inputs,
@@ -503,6 +517,12 @@ std::string CheckSparseAgainstDense(const Case& c, const std::vector<uint8_t>& i
 }
 
 }  // namespace
+
+void AbortAtMemoryBound() {
+#ifdef HISTEQ_FUZZ_HOOKS
+  g_abort_at_bound = true;
+#endif
+}
 
 std::string CheckCore(const uint8_t* data, size_t size) {
   Reader in(data, size);

@@ -27,6 +27,13 @@ namespace fuzz {
 // Memory errors are for the sanitizers to catch.
 std::string CheckCore(const uint8_t* data, size_t size);
 
+// From now on, abort at once, with a message, when an allocation takes the
+// equalizers past the memory bound, rather than report it after the case:
+// for the libFuzzer target, where a runaway case would otherwise end as a
+// timeout or libFuzzer's own out-of-memory. Sanitizer builds only (they
+// have the allocation hooks); elsewhere a no-op.
+void AbortAtMemoryBound();
+
 }  // namespace fuzz
 
 #endif  // HISTEQ_TESTS_FUZZ_CORE_H_
