@@ -58,7 +58,7 @@ void Clahe::Setup(const Plane& plane, const TileGrid& grid, bool keep) {
     values_ = ValueTables();
   }
   if (!keep && !by_value_) {
-    if (scratch_.size() < slots) scratch_.resize(slots);
+    scratch_.resize(slots);
     for (auto& h : scratch_)
       if (h.size() != bins) std::vector<uint32_t>(bins, 0).swap(h);
   } else {
@@ -66,9 +66,14 @@ void Clahe::Setup(const Plane& plane, const TileGrid& grid, bool keep) {
   }
   // Any thread may count its first tile in any frame: every counter gets
   // what it needs now, so a steady stream allocates nothing.
-  if (counters_.size() < slots) counters_.resize(slots);
-  if (format_.depth <= 8)
+  if (deep) {
+    std::vector<HistogramCounter8>().swap(counters_);
+    interpolator8_ = TileInterpolator<uint8_t>();
+  } else {
+    counters_.resize(slots);
     for (auto& c : counters_) c.Reserve(grid.tile_pixels(), grid.tile_width, plane.pixel_step);
+    interpolator16_ = TileInterpolator<uint16_t>();
+  }
 }
 
 size_t Clahe::bytes() const {

@@ -62,6 +62,14 @@ class Clahe {
   // Splits every stage over the pool's threads (none: the calling thread
   // only). The result is the same bytes whatever the number of threads.
   void SetThreadPool(ThreadPool* pool) { pool_ = pool; }
+  // Gives back all the memory the state holds (the next Count starts over).
+  void Release() {
+    ThreadPool* pool = pool_;
+    const Tables mode = tables_mode_;
+    *this = Clahe();
+    pool_ = pool;
+    tables_mode_ = mode;
+  }
 
   // How the tables are kept: whole tables of bins entries per tile, or by
   // value (ValueTables), both giving the same bytes. kAuto: by value where

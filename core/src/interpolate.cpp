@@ -12,6 +12,7 @@
 #include "prefetch.h"
 #include "sample.h"
 #include "splits.h"
+#include "vectors.h"
 
 namespace histeq {
 
@@ -21,7 +22,7 @@ void TileInterpolator<T>::Prepare(const TileGrid& g, int bins, int slots, bool b
   if (!by_value) {
     std::vector<Seen>().swap(seen_);
   } else {
-    if (seen_.size() < static_cast<size_t>(slots)) seen_.resize(static_cast<size_t>(slots));
+    seen_.resize(static_cast<size_t>(slots));
     for (Seen& s : seen_) {
       if (s.region.size() != static_cast<size_t>(bins)) {
         s.region.assign(static_cast<size_t>(bins), 0);
@@ -34,9 +35,9 @@ void TileInterpolator<T>::Prepare(const TileGrid& g, int bins, int slots, bool b
   }
   // Row by row, a slot holds every region of a band; else one region.
   const size_t entries = static_cast<size_t>(bins) * (RowByRow() ? spans() : 1);
-  if (static_cast<int>(quads_.size()) < slots) quads_.resize(static_cast<size_t>(slots));
-  for (auto& q : quads_) q.resize(entries);
-  if (static_cast<int>(regions_.size()) < slots) regions_.resize(static_cast<size_t>(slots));
+  quads_.resize(static_cast<size_t>(slots));
+  for (auto& q : quads_) Fit(&q, entries);
+  regions_.resize(static_cast<size_t>(slots));
   for (auto& r : regions_) r.resize(static_cast<size_t>(spans()));
 }
 

@@ -28,7 +28,7 @@ void ValueTables::Prepare(const TileGrid& grid, int bins, bool smoothed, int slo
     Fit(&entries_, tiles * cap_);
     std::vector<Slot>().swap(slots_);
   }
-  if (slots_.size() < static_cast<size_t>(slots)) slots_.resize(static_cast<size_t>(slots));
+  slots_.resize(static_cast<size_t>(slots));
   for (Slot& s : slots_) {
     if (s.hist.size() == static_cast<size_t>(bins)) continue;
     s.hist.assign(static_cast<size_t>(bins), 0);
