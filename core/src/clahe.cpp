@@ -119,7 +119,8 @@ void Clahe::CountT(const Plane& plane, const TableParams* tables, uint32_t* fram
       if (!tables) std::memset(hist, 0, static_cast<size_t>(bins) * sizeof(*hist));
       const ValueRange r =
           histogrammer_.AccumulateTile(plane, t % grid.tiles_x, t / grid.tiles_x, hist, share,
-                                       &counters_[static_cast<size_t>(slot)]);
+                                       sizeof(T) == 1 ? &counters_[static_cast<size_t>(slot)]
+                                                      : nullptr);
       ranges_[at] = r;
       if (!tables) {
         if (sizeof(T) > 1) {
