@@ -17,7 +17,7 @@ T SaturateRound(float v, int max_value) {
 
 template <typename T>
 T Saturate(double v, int max_value) {
-  const long r = std::lround(v);
+  const long r = RoundHalfAway(v);
   return static_cast<T>(r < 0 ? 0 : (r > max_value ? max_value : r));
 }
 

@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "histeq/equalizer.h"
+#include "round.h"
 
 namespace histeq {
 
@@ -155,7 +156,7 @@ inline uint32_t FinishEntry(uint32_t e, int v, int bins, Range range, double str
   }
   if (strength >= 1.0) return e;
   const double s = strength > 0.0 ? strength : 0.0;
-  return static_cast<uint32_t>(std::lround(v + s * (static_cast<double>(e) - v)));
+  return static_cast<uint32_t>(RoundHalfAway(v + s * (static_cast<double>(e) - v)));
 }
 template <typename T>
 void FinishLut(T* lut, int bins, Range range, double strength) {
