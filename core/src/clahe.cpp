@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "vectors.h"
+
 namespace histeq {
 
 template <>
@@ -33,35 +35,60 @@ void Clahe::Setup(const Plane& plane, const TileGrid& grid, bool keep) {
   grid_ = grid;
   const size_t bins = static_cast<size_t>(format_.bins());
   const size_t tiles = static_cast<size_t>(grid.tiles());
-  if (keep)
-    hists_.resize(tiles * bins);
-  else
-    std::vector<uint32_t>().swap(hists_);  // 16 MiB at 16 bits, not needed
-  if (format_.depth > 8)
-    luts16_.resize(tiles * bins);
-  else
-    luts8_.resize(tiles * bins);
-  ranges_.resize(tiles);
-  spreads_.resize(tiles);
-  kept_.resize(tiles);
-  histogrammer_.Prepare(grid);
   const size_t slots = static_cast<size_t>(Slots(pool_));
-  if (!keep) {
-    if (scratch_.size() < slots) scratch_.resize(slots);
+  by_value_ = format_.depth > 8 && ValueTables::Fits(grid) &&
+              (tables_mode_ == Tables::kByValue ||
+                                    (tables_mode_ == Tables::kAuto &&
+                                     ValueTables::Pays(grid, format_.bins(), keep)));
+  // What the other way of keeping tables held goes (hundreds of MiB at 16
+  // bits): the state follows the setting.
+  const bool deep = format_.depth > 8;
+  Fit(&hists_, keep && !by_value_ ? tiles * bins : 0);
+  Fit(&blocks_, deep && keep ? tiles * kCoarseBins : 0);
+  Fit(&luts16_, deep && !by_value_ ? tiles * bins : 0);
+  Fit(&luts8_, deep ? 0 : tiles * bins);
+  Fit(&synthetic_, deep && keep && !by_value_ ? slots * bins : 0);
+  Fit(&ranges_, tiles);
+  Fit(&spreads_, tiles);
+  Fit(&kept_, tiles);
+  histogrammer_.Prepare(grid);
+  if (by_value_) {
+    values_.Prepare(grid, format_.bins(), keep, static_cast<int>(slots));
+  } else {
+    values_ = ValueTables();
+  }
+  if (!keep && !by_value_) {
+    scratch_.resize(slots);
     for (auto& h : scratch_)
-      if (h.size() != bins) h.assign(bins, 0);
+      if (h.size() != bins) std::vector<uint32_t>(bins, 0).swap(h);
+  } else {
+    std::vector<std::vector<uint32_t>>().swap(scratch_);
   }
   // Any thread may count its first tile in any frame: every counter gets
   // what it needs now, so a steady stream allocates nothing.
-  if (counters_.size() < slots) counters_.resize(slots);
-  if (format_.depth <= 8)
+  if (deep) {
+    std::vector<HistogramCounter8>().swap(counters_);
+    interpolator8_ = TileInterpolator<uint8_t>();
+  } else {
+    counters_.resize(slots);
     for (auto& c : counters_) c.Reserve(grid.tile_pixels(), grid.tile_width, plane.pixel_step);
+    interpolator16_ = TileInterpolator<uint16_t>();
+  }
+}
+
+size_t Clahe::bytes() const {
+  size_t b = hists_.capacity() * 4 + blocks_.capacity() * 4 + luts8_.capacity() +
+             luts16_.capacity() * 2 + synthetic_.capacity() * 4 + values_.bytes();
+  for (const auto& h : scratch_) b += h.capacity() * 4;
+  return b;
 }
 
 void Clahe::Count(const Plane& plane, const TileGrid& grid, const TableParams* tables,
                   uint32_t* frame_hist) {
   Setup(plane, grid, tables == nullptr);
-  if (format_.depth > 8)
+  if (by_value_)
+    CountByValue(plane, tables, frame_hist);
+  else if (format_.depth > 8)
     CountT<uint16_t>(plane, tables, frame_hist);
   else
     CountT<uint8_t>(plane, tables, frame_hist);
@@ -92,9 +119,21 @@ void Clahe::CountT(const Plane& plane, const TableParams* tables, uint32_t* fram
       if (!tables) std::memset(hist, 0, static_cast<size_t>(bins) * sizeof(*hist));
       const ValueRange r =
           histogrammer_.AccumulateTile(plane, t % grid.tiles_x, t / grid.tiles_x, hist, share,
-                                       &counters_[static_cast<size_t>(slot)]);
+                                       sizeof(T) == 1 ? &counters_[static_cast<size_t>(slot)]
+                                                      : nullptr);
       ranges_[at] = r;
-      if (!tables) continue;
+      if (!tables) {
+        if (sizeof(T) > 1) {
+          uint32_t* blocks = &blocks_[at * kCoarseBins];
+          const int w = bins / kCoarseBins;
+          for (int b = 0; b < kCoarseBins; ++b) {
+            uint32_t n = 0;
+            for (int v = b * w; v < (b + 1) * w; ++v) n += hist[v];
+            blocks[b] = n;
+          }
+        }
+        continue;
+      }
       spreads_[at] = ClipSpread::Make(limit, ClippedCounts(hist, r.lo, r.hi + 1, limit), bins);
       kept_[at] = BuildCdfLutSpan(hist, r.lo, r.hi + 1, 0, spreads_[at], pixels, bins,
                                   &luts[at * static_cast<size_t>(bins)]);
@@ -138,7 +177,49 @@ void Clahe::CountT(const Plane& plane, const TableParams* tables, uint32_t* fram
   });
 }
 
+void Clahe::CountByValue(const Plane& plane, const TableParams* tables, uint32_t* frame_hist) {
+  const TileGrid& grid = grid_;
+  const int bins = format_.bins();
+  // As CountT: pieces of rows of tiles, or of tiles. Each tile's table is
+  // made as soon as it is counted.
+  const int row_units = grid.tiles_y >= 4 * Slots(pool_) ? grid.tiles_x : 1;
+  const int units = grid.tiles() / row_units;
+  const int pieces = Pieces(pool_, units);
+  auto count = [&](int slot, int unit_begin, int unit_end, uint32_t* share) {
+    for (int t = unit_begin * row_units; t < unit_end * row_units; ++t) {
+      uint32_t* blocks = tables ? nullptr : &blocks_[static_cast<size_t>(t) * kCoarseBins];
+      values_.Count(plane, histogrammer_, t, share, blocks, slot);
+      if (tables) values_.Build(t, *tables, nullptr, nullptr, slot);
+    }
+  };
+  if (pieces <= 1) {
+    if (frame_hist) std::fill(frame_hist, frame_hist + bins, 0u);
+    count(0, 0, units, frame_hist);
+    return;
+  }
+  partial_frame_hists_.Begin(Slots(pool_), bins);
+  ForEach(pool_, pieces, [&](int i, int slot) {
+    int begin, end;
+    StripeRows(i, pieces, units, &begin, &end);
+    count(slot, begin, end, frame_hist ? partial_frame_hists_.Get(slot) : nullptr);
+  });
+  if (frame_hist) partial_frame_hists_.Sum(pool_, frame_hist);
+}
+
 void Clahe::BuildLuts(const double* distributions, const TableParams& tables) {
+  if (by_value_) {
+    const int count = grid_.tiles();
+    const int pieces = Pieces(pool_, count);
+    ForEach(pool_, pieces, [&](int i, int slot) {
+      int begin, end;
+      StripeRows(i, pieces, count, &begin, &end);
+      for (int t = begin; t < end; ++t) {
+        const size_t at = static_cast<size_t>(t) * kCoarseBins;
+        values_.Build(t, tables, distributions ? distributions + at : nullptr, &blocks_[at], slot);
+      }
+    });
+    return;
+  }
   if (format_.depth > 8)
     BuildLutsT<uint16_t>(distributions, tables);
   else
@@ -153,16 +234,26 @@ void Clahe::BuildLutsT(const double* distributions, const TableParams& tables) {
   std::vector<T>& luts = Luts<T>();
   const int count = grid_.tiles();
   const int pieces = Pieces(pool_, count);
-  ForEach(pool_, pieces, [&](int i) {
+  ForEach(pool_, pieces, [&](int i, int slot) {
     int begin, end;
     StripeRows(i, pieces, count, &begin, &end);
     for (int t = begin; t < end; ++t) {
       const size_t at = static_cast<size_t>(t) * bins;
       T* lut = &luts[at];
-      if (distributions)
-        BuildCdfLutSmoothed(distributions + at, bins, pixels, limit, lut);
-      else
+      if (!distributions) {
         BuildClaheLut(&hists_[at], bins, pixels, limit, lut);
+      } else if (sizeof(T) == 1) {
+        BuildCdfLutSmoothed(distributions + at, bins, pixels, limit, lut);
+      } else {
+        const size_t coarse = static_cast<size_t>(t) * kCoarseBins;
+        uint32_t* synthetic = &synthetic_[static_cast<size_t>(slot) * bins];
+        const uint32_t cut = limit * kSyntheticScale;
+        uint64_t excess = 0;
+        const uint64_t total = SyntheticHistogram(&hists_[at], &blocks_[coarse],
+                                                  distributions + coarse, bins, pixels, cut,
+                                                  synthetic, &excess);
+        BuildSyntheticLut(synthetic, bins, total, cut, excess, lut);
+      }
       FinishLut(lut, bins, tables.range, tables.strength);
     }
   });
@@ -179,7 +270,13 @@ template <typename T>
 void Clahe::InterpolateT(const Plane& plane) {
   const int slots = Slots(pool_);
   TileInterpolator<T>& w = Interpolator<T>();
-  w.Prepare(grid_, format_.bins(), slots);
+  w.Prepare(grid_, format_.bins(), slots, by_value_);
+  if (by_value_) {
+    ForRegions(w, [&](int band, int s0, int s1, int slot) {
+      w.ApplyRegionsByValue(plane, values_, band, s0, s1, slot);
+    });
+    return;
+  }
   const T* luts = Luts<T>().data();
   if (w.RowByRow()) {
     // Stripes of rows, as the picture lies in memory; a stripe makes ready
@@ -192,6 +289,13 @@ void Clahe::InterpolateT(const Plane& plane) {
     });
     return;
   }
+  ForRegions(w, [&](int band, int s0, int s1, int slot) {
+    w.ApplyRegions(plane, luts, ranges_.data(), band, s0, s1, slot);
+  });
+}
+
+template <typename T, typename F>
+void Clahe::ForRegions(TileInterpolator<T>& w, F apply) {
   // Pieces of whole regions: a region cut between two pieces would have its
   // tables made ready twice. With at least four bands a thread, a piece is a
   // whole band: threads working side by side in the same rows share the
@@ -200,11 +304,12 @@ void Clahe::InterpolateT(const Plane& plane) {
   // half-tile ones at the frame's edges last, so that the threads end
   // together. With fewer bands, pieces of a band's regions, about four times
   // the usual number, interleaved across bands.
+  const int slots = Slots(pool_);
   const int bands = w.bands(), spans = w.spans();
   if (bands >= 4 * slots) {
     ForEach(pool_, bands, [&](int i, int slot) {
       const int band = (i + 1) % bands;  // 1, 2, ..., the last, 0
-      w.ApplyRegions(plane, luts, ranges_.data(), band, 0, spans, slot);
+      apply(band, 0, spans, slot);
     });
     return;
   }
@@ -213,7 +318,7 @@ void Clahe::InterpolateT(const Plane& plane) {
   ForEach(pool_, bands * groups, [&](int i, int slot) {
     int s0, s1;
     StripeRows(i / bands, groups, spans, &s0, &s1);
-    w.ApplyRegions(plane, luts, ranges_.data(), i % bands, s0, s1, slot);
+    apply(i % bands, s0, s1, slot);
   });
 }
 

@@ -15,15 +15,9 @@
 #include "lut.h"
 #include "threads.h"
 #include "tiles.h"
+#include "value_tables.h"
 
 namespace histeq {
-
-// What the tables of a frame are made with.
-struct TableParams {
-  double clip_limit = kDefaultAdaptiveClipLimit;  // as OpenCV's clipLimit; <= 0: no clipping
-  Range range = Range::kFull;
-  double strength = 1.0;
-};
 
 // Holds the tile histograms, tables and geometry between frames: a stream of
 // frames of one size, depth and grid allocates only on the first.
@@ -47,10 +41,19 @@ class Clahe {
   //    x bins counts) for BuildLuts.
   void Count(const Plane& plane, const TileGrid& grid, const TableParams* tables,
              uint32_t* frame_hist);
-  const uint32_t* tile_histograms() const { return hists_.data(); }
-  // Stage 2 after a Count without tables: every tile's whole table, from its
-  // histogram, or from normalised distributions (grid.tiles() x bins
-  // doubles, e.g. temporally averaged ones; see BuildCdfLutSmoothed).
+  //    For temporal smoothing, tile_histograms() holds them at
+  //    smoothing_bins() bins (grid.tiles() x smoothing_bins() counts): the
+  //    whole histograms for 8-bit samples, kCoarseBins blocks of values for
+  //    deeper ones (see lut.h).
+  const uint32_t* tile_histograms() const {
+    return format_.depth > 8 ? blocks_.data() : hists_.data();
+  }
+  int smoothing_bins() const { return format_.depth > 8 ? kCoarseBins : format_.bins(); }
+  // Stage 2 after a Count without tables: every tile's table, from its
+  // histogram, or from normalised distributions (grid.tiles() x
+  // smoothing_bins() doubles, temporally averaged: for 8-bit samples
+  // BuildCdfLutSmoothed's, for deeper ones the synthetic histogram's, see
+  // lut.h).
   void BuildLuts(const double* distributions, const TableParams& tables);
   // Stage 3: the plane through the tables, interpolated. `plane` must be the
   // one stage 1 counted (other values come out wrong, though in range).
@@ -59,6 +62,23 @@ class Clahe {
   // Splits every stage over the pool's threads (none: the calling thread
   // only). The result is the same bytes whatever the number of threads.
   void SetThreadPool(ThreadPool* pool) { pool_ = pool; }
+  // Gives back all the memory the state holds (the next Count starts over).
+  void Release() {
+    ThreadPool* pool = pool_;
+    const Tables mode = tables_mode_;
+    *this = Clahe();
+    pool_ = pool;
+    tables_mode_ = mode;
+  }
+
+  // How the tables are kept: whole tables of bins entries per tile, or by
+  // value (ValueTables), both giving the same bytes. kAuto: by value where
+  // ValueTables::Pays. Takes effect at the next Count.
+  enum class Tables { kAuto, kWhole, kByValue };
+  void SetTables(Tables t) { tables_mode_ = t; }
+  bool by_value() const { return by_value_; }
+  // The bytes the tables and histograms take.
+  size_t bytes() const;
 
  private:
   void Setup(const Plane& plane, const TileGrid& grid, bool keep);
@@ -68,6 +88,11 @@ class Clahe {
   void BuildLutsT(const double* distributions, const TableParams& tables);
   template <typename T>
   void InterpolateT(const Plane& plane);
+  void CountByValue(const Plane& plane, const TableParams* tables, uint32_t* frame_hist);
+  // Runs apply(band, span_begin, span_end, slot) over the interpolation's
+  // regions, split over the pool.
+  template <typename T, typename F>
+  void ForRegions(TileInterpolator<T>& w, F apply);
   // The tables of the depth T: luts8_ or luts16_.
   template <typename T>
   std::vector<T>& Luts();
@@ -88,6 +113,11 @@ class Clahe {
   std::vector<std::vector<uint32_t>> scratch_;  // per slot, all zero between tiles
   std::vector<ClipSpread> spreads_;             // per tile
   std::vector<uint64_t> kept_;                  // per tile: its clipped counts
+  std::vector<uint32_t> blocks_;                // per tile: kCoarseBins counts (depth > 8, kept)
+  std::vector<uint32_t> synthetic_;             // per slot: a synthetic histogram
+  ValueTables values_;
+  Tables tables_mode_ = Tables::kAuto;
+  bool by_value_ = false;
   ThreadPool* pool_ = nullptr;
 };
 

@@ -45,6 +45,13 @@ bool EqualizerCore::Process(const Plane& plane, const Params& p, FrameReport* re
   tables.range = p.range;
   tables.strength = p.strength;
   const bool direct = p.smoothing <= 0;
+  // The state of the other mode is given back: memory follows the setting.
+  if (adaptive != last_adaptive_) {
+    if (adaptive)
+      std::vector<HistogramCounter8>().swap(counters_);
+    else
+      clahe_.Release();
+  }
   if (adaptive) {
     grid = TileGrid::Make(plane.width, plane.height, p.tiles_x, p.tiles_y);
     clahe_.Count(plane, grid, direct ? &tables : nullptr, frame_hist_.data());
@@ -63,7 +70,7 @@ bool EqualizerCore::Process(const Plane& plane, const Params& p, FrameReport* re
   const SmoothingStep s =
       adaptive ? smoother_.Update(frame_hist_.data(), pixels, clahe_.tile_histograms(),
                                   grid.tiles(), grid.tile_pixels(), p.smoothing,
-                                  p.scene_threshold, bins)
+                                  p.scene_threshold, bins, clahe_.smoothing_bins())
                : smoother_.Update(frame_hist_.data(), pixels, frame_hist_.data(), 1, pixels,
                                   p.smoothing, p.scene_threshold, bins);
   r.scene_cut = s.scene_cut;

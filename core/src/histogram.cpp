@@ -1,4 +1,5 @@
 #include "histogram.h"
+#include "vectors.h"
 
 #include <algorithm>
 #include <cstring>
@@ -249,7 +250,7 @@ void CountPlane(const Plane& p, uint32_t* hist) {
 
 void PartialHistograms::Begin(int slots, int bins) {
   bins_ = bins;
-  counts_.resize(static_cast<size_t>(slots) * static_cast<size_t>(bins));
+  Fit(&counts_, static_cast<size_t>(slots) * static_cast<size_t>(bins));
   used_.assign(static_cast<size_t>(slots), 0);
 }
 

@@ -5,23 +5,39 @@
 #include "interpolate.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "kernels/any.h"
 #include "kernels/kernels.h"
 #include "prefetch.h"
 #include "sample.h"
 #include "splits.h"
+#include "vectors.h"
 
 namespace histeq {
 
 template <typename T>
-void TileInterpolator<T>::Prepare(const TileGrid& g, int bins, int slots) {
+void TileInterpolator<T>::Prepare(const TileGrid& g, int bins, int slots, bool by_value) {
   if (!(grid_ == g && bins == bins_)) Layout(g, bins);
+  if (!by_value) {
+    std::vector<Seen>().swap(seen_);
+  } else {
+    seen_.resize(static_cast<size_t>(slots));
+    for (Seen& s : seen_) {
+      if (s.region.size() != static_cast<size_t>(bins)) {
+        s.region.assign(static_cast<size_t>(bins), 0);
+        s.id = 0;
+      }
+      s.values.resize(region_samples_);
+      s.sorted.resize(region_samples_);
+      s.entries.resize(4 * region_samples_);
+    }
+  }
   // Row by row, a slot holds every region of a band; else one region.
   const size_t entries = static_cast<size_t>(bins) * (RowByRow() ? spans() : 1);
-  if (static_cast<int>(quads_.size()) < slots) quads_.resize(static_cast<size_t>(slots));
-  for (auto& q : quads_) q.resize(entries);
-  if (static_cast<int>(regions_.size()) < slots) regions_.resize(static_cast<size_t>(slots));
+  quads_.resize(static_cast<size_t>(slots));
+  for (auto& q : quads_) Fit(&q, entries);
+  regions_.resize(static_cast<size_t>(slots));
   for (auto& r : regions_) r.resize(static_cast<size_t>(spans()));
 }
 
@@ -51,6 +67,10 @@ void TileInterpolator<T>::Layout(const TileGrid& g, int bins) {
   for (int y = 1; y < g.height; ++y)
     if (SplitAt(y, inv_th_).first != SplitAt(y - 1, inv_th_).first) band_y_.push_back(y);
   band_y_.push_back(g.height);
+  int widest = 0, tallest = 0;
+  for (size_t i = 0; i + 1 < span_x_.size(); ++i) widest = std::max(widest, span_x_[i + 1] - span_x_[i]);
+  for (size_t i = 0; i + 1 < band_y_.size(); ++i) tallest = std::max(tallest, band_y_[i + 1] - band_y_[i]);
+  region_samples_ = static_cast<size_t>(widest) * static_cast<size_t>(tallest);
 }
 
 template <typename T>
@@ -173,6 +193,90 @@ void TileInterpolator<T>::ApplyRows(const Plane& plane, const T* luts, const Val
       for (int s = 0; s < spans(); ++s)
         InterpolateRow(k, plane, s, y, y1, b, false, quads + s * per_region,
                        regions[static_cast<size_t>(s)]);
+    }
+  }
+}
+
+template <typename T>
+void TileInterpolator<T>::ApplyRegionsByValue(const Plane& plane, const ValueTables& tables,
+                                              int band_index, int span_begin, int span_end,
+                                              int slot) {
+  if constexpr (sizeof(T) == 1) {
+    (void)plane, (void)tables, (void)band_index, (void)span_begin, (void)span_end, (void)slot;
+  } else {
+    const kernels::Kernels& k = kernels::Active();
+    const int y0 = band_y_[static_cast<size_t>(band_index)];
+    const int y1 = band_y_[static_cast<size_t>(band_index) + 1];
+    const Band band = BandOf(y0);
+    Quad* quads = quads_[static_cast<size_t>(slot)].data();
+    Seen& seen = seen_[static_cast<size_t>(slot)];
+    const WideCodec codec(plane.format);
+    const bool words = PlainWords(plane);
+    const int step = plane.pixel_step;
+    for (int s = span_begin; s < span_end; ++s) {
+      if (++seen.id == 0) {  // wrapped: forget every region
+        std::fill(seen.region.begin(), seen.region.end(), 0u);
+        seen.id = 1;
+      }
+      const uint32_t id = seen.id;
+      uint32_t* region = seen.region.data();
+      uint16_t* values = seen.values.data();
+      // The region's distinct values.
+      int n = 0;
+      const int x0 = span_x_[s], x1 = span_x_[s + 1];
+      for (int y = y0; y < y1; ++y) {
+        const uint8_t* row = plane.data + y * plane.stride;
+        for (int x = x0; x < x1; ++x) {
+          uint32_t v;
+          if (words) {
+            uint16_t w;
+            std::memcpy(&w, row + 2 * x, 2);
+            v = w;
+          } else {
+            v = codec.Read(row + static_cast<ptrdiff_t>(x) * step);
+          }
+          if (region[v] != id) {
+            region[v] = id;
+            values[n++] = static_cast<uint16_t>(v);
+          }
+        }
+      }
+      // Sorted (by their low, then their high byte), so that each table's
+      // entries are walked once for them all.
+      uint32_t low[257] = {}, high[257] = {};
+      for (int i = 0; i < n; ++i) {
+        ++low[(values[i] & 0xff) + 1];
+        ++high[(values[i] >> 8) + 1];
+      }
+      for (int d = 0; d < 256; ++d) {
+        low[d + 1] += low[d];
+        high[d + 1] += high[d];
+      }
+      uint16_t* sorted = seen.sorted.data();
+      for (int i = 0; i < n; ++i) sorted[low[values[i] & 0xff]++] = values[i];
+      for (int i = 0; i < n; ++i) values[high[sorted[i] >> 8]++] = sorted[i];
+      // Their entries in the four tables (the same tile twice at the edges).
+      const int t[4] = {band.top + span_left_[s], band.top + span_right_[s],
+                        band.bottom + span_left_[s], band.bottom + span_right_[s]};
+      uint16_t* entries = seen.entries.data();
+      for (int j = 0; j < 4; ++j) {
+        int same = -1;
+        for (int i = 0; i < j; ++i)
+          if (t[i] == t[j]) same = i;
+        if (same < 0) {
+          tables.Lookup(t[j], values, n, entries + j, 4);
+        } else {
+          for (int i = 0; i < n; ++i) entries[4 * i + j] = entries[4 * i + same];
+        }
+      }
+      for (int i = 0; i < n; ++i) {
+        const uint16_t* e = entries + 4 * i;
+        quads[values[i]] = static_cast<uint64_t>(e[0]) | static_cast<uint64_t>(e[1]) << 16 |
+                           static_cast<uint64_t>(e[2]) << 32 | static_cast<uint64_t>(e[3]) << 48;
+      }
+      const kernels::Region8 region8 = {};
+      for (int y = y0; y < y1; ++y)
+        InterpolateRow(k, plane, s, y, y1, SplitAt(y, inv_th_).a, true, quads, region8);
     }
   }
 }

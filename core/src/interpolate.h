@@ -13,6 +13,7 @@
 #include "histogram.h"
 #include "kernels/kernels.h"
 #include "tiles.h"
+#include "value_tables.h"
 
 namespace histeq {
 
@@ -36,7 +37,8 @@ namespace histeq {
 template <typename T>
 class TileInterpolator {
  public:
-  void Prepare(const TileGrid& grid, int bins, int slots = 1);
+  // `by_value`: the tables come from ValueTables (ApplyRegionsByValue).
+  void Prepare(const TileGrid& grid, int bins, int slots = 1, bool by_value = false);
 
   int bands() const { return static_cast<int>(band_y_.size()) - 1; }
   int spans() const { return static_cast<int>(span_left_.size()); }
@@ -59,6 +61,10 @@ class TileInterpolator {
   // value, never a read out of bounds.
   void ApplyRegions(const Plane& plane, const T* luts, const ValueRange* ranges, int band_index,
                     int span_begin, int span_end, int slot);
+  // ApplyRegions with tables kept by value (10 to 16-bit samples): a
+  // region's quads are made for the values its samples hold only.
+  void ApplyRegionsByValue(const Plane& plane, const ValueTables& tables, int band_index,
+                           int span_begin, int span_end, int slot);
   // The whole plane.
   void Apply(const Plane& plane, const TileGrid& grid, const T* luts, const ValueRange* ranges);
 
@@ -96,6 +102,16 @@ class TileInterpolator {
   // Per slot: packed entries, filled where in use, and the regions' tables.
   std::vector<std::vector<Quad>> quads_;
   std::vector<std::vector<kernels::Region8>> regions_;
+  // Per slot, by value: the region a value was last seen in, and a region's
+  // values.
+  struct Seen {
+    std::vector<uint32_t> region;
+    uint32_t id = 0;
+    std::vector<uint16_t> values, sorted;
+    std::vector<uint16_t> entries;  // four per value
+  };
+  std::vector<Seen> seen_;
+  size_t region_samples_ = 0;  // the most samples a region has
 };
 
 extern template class TileInterpolator<uint8_t>;

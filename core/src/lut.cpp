@@ -17,7 +17,7 @@ T SaturateRound(float v, int max_value) {
 
 template <typename T>
 T Saturate(double v, int max_value) {
-  const long r = std::lround(v);
+  const long r = RoundHalfAway(v);
   return static_cast<T>(r < 0 ? 0 : (r > max_value ? max_value : r));
 }
 
@@ -183,20 +183,74 @@ void BuildCdfLutSmoothed(const double* p, int bins, uint64_t pixels, uint32_t li
 
 template <typename T>
 void CompressLutToLimitedRange(T* lut, int first, int end, int bins) {
-  const uint64_t max_value = static_cast<uint64_t>(bins - 1);
-  const uint64_t lo = 16u * static_cast<uint64_t>(bins) / 256;
-  const uint64_t span = 219u * static_cast<uint64_t>(bins) / 256;
   for (int v = first; v < end; ++v)
-    lut[v] = static_cast<T>(lo + (lut[v] * span * 2 + max_value) / (2 * max_value));
+    lut[v] = static_cast<T>(FinishEntry(lut[v], v, bins, Range::kLimited, 1.0));
 }
 
 template <typename T>
 void FinishLutSpan(T* lut, int first, int end, int bins, Range range, double strength) {
-  if (range == Range::kLimited) CompressLutToLimitedRange(lut, first, end, bins);
-  if (strength >= 1.0) return;
-  const double s = strength > 0.0 ? strength : 0.0;
+  if (range != Range::kLimited && strength >= 1.0) return;
   for (int v = first; v < end; ++v)
-    lut[v] = static_cast<T>(std::lround(v + s * (static_cast<double>(lut[v]) - v)));
+    lut[v] = static_cast<T>(FinishEntry(lut[v], v, bins, range, strength));
+}
+
+uint64_t SyntheticHistogram(const uint32_t* hist, const uint32_t* blocks, const double* mass,
+                            int bins, uint64_t pixels, uint32_t limit, uint32_t* out,
+                            uint64_t* excess) {
+  const int w = bins / kCoarseBins;
+  const double scale = static_cast<double>(pixels) * kSyntheticScale;
+  const uint32_t cut = limit != 0 ? limit : UINT32_MAX;
+  uint64_t total = 0, kept = 0;
+  for (int b = 0; b < kCoarseBins; ++b) {
+    const double m = mass[b] * scale;
+    const uint32_t n = blocks[b];
+    const int v0 = b * w;
+    if (n == 0) {
+      const uint32_t q = SyntheticEven(m, w);
+      const uint32_t c = std::min(q, cut);
+      std::fill(out + v0, out + v0 + w, c);
+      total += static_cast<uint64_t>(q) * static_cast<uint64_t>(w);
+      kept += static_cast<uint64_t>(c) * static_cast<uint64_t>(w);
+      continue;
+    }
+    const double per_count = m / n;
+    uint64_t block_total = 0, block_kept = 0;
+    for (int v = v0; v < v0 + w; ++v) {
+      const uint32_t c = SyntheticCount(per_count, hist[v]);
+      const uint32_t k = std::min(c, cut);
+      out[v] = k;
+      block_total += c;
+      block_kept += k;
+    }
+    total += block_total;
+    kept += block_kept;
+  }
+  *excess = total - kept;
+  return total;
+}
+
+ClipSpread SyntheticSpread(uint32_t limit, uint64_t excess, int bins, uint32_t* leftover) {
+  *leftover = static_cast<uint32_t>(excess % kSyntheticScale);
+  return ClipSpread::Make(limit, excess / kSyntheticScale, bins);
+}
+
+template <typename T>
+void BuildSyntheticLut(uint32_t* hist, int bins, uint64_t total, uint32_t limit,
+                       uint64_t excess, T* lut) {
+  if (total == 0) {
+    IdentityLut(lut, 0, bins);
+    return;
+  }
+  // The units handed out one by one (and the leftover) added where they
+  // go: the table is then the kernels' running sum of a histogram with the
+  // batch to every bin.
+  uint32_t leftover = 0;
+  const ClipSpread s = SyntheticSpread(limit, excess, bins, &leftover);
+  for (uint32_t k = 0; k < s.residual; ++k) hist[k * s.step] += kSyntheticScale;
+  hist[0] += leftover;
+  ClipSpread whole;
+  whole.batch = s.batch * kSyntheticScale;
+  BuildCdfLutSpan(hist, 0, bins, 0, whole, total, bins, lut);
 }
 
 #define HISTEQ_INSTANTIATE_LUT(T)                                                          \
@@ -206,6 +260,7 @@ void FinishLutSpan(T* lut, int first, int end, int bins, Range range, double str
   template void BuildClaheLut<T>(const uint32_t*, int, uint64_t, uint32_t, T*);            \
   template bool BuildEqualizeLutSmoothed<T>(const double*, int, uint64_t, T*);             \
   template void BuildCdfLutSmoothed<T>(const double*, int, uint64_t, uint32_t, T*);        \
+  template void BuildSyntheticLut<T>(uint32_t*, int, uint64_t, uint32_t, uint64_t, T*);    \
   template void CompressLutToLimitedRange<T>(T*, int, int, int);                           \
   template void FinishLutSpan<T>(T*, int, int, int, Range, double);
 HISTEQ_INSTANTIATE_LUT(uint8_t)

@@ -7,9 +7,11 @@
 #ifndef HISTEQ_SRC_LUT_H_
 #define HISTEQ_SRC_LUT_H_
 
+#include <cmath>
 #include <cstdint>
 
 #include "histeq/equalizer.h"
+#include "round.h"
 
 namespace histeq {
 
@@ -88,6 +90,49 @@ bool BuildEqualizeLutSmoothed(const double* p, int bins, uint64_t pixels, T* lut
 template <typename T>
 void BuildCdfLutSmoothed(const double* p, int bins, uint64_t pixels, uint32_t limit, T* lut);
 
+// Temporal smoothing of the tables of 10 to 16-bit tiles keeps, per tile,
+// an average over kCoarseBins blocks of W = bins / kCoarseBins values (its
+// resolution does not grow with the depth). A frame's table is then made
+// from a synthetic histogram of about kSyntheticScale * pixels counts: the
+// averaged share m of each block spread over the values the frame's tile
+// holds there in proportion to their counts (count h of n in the block:
+// round(h (m S / n)), S = kSyntheticScale * pixels), or evenly over the
+// block's W values (round(m S / W) each) when the frame has none there;
+// rounding half up.
+// It is clipped at kSyntheticScale times the tile's clip limit and its
+// excess handed out in whole units of kSyntheticScale counts as ClipSpread
+// does (the remainder of fewer than a unit to bin 0), then made into a table
+// as a histogram of its sum's counts: on a still scene, where the synthetic
+// histogram is kSyntheticScale times the frame's, the table is the frame's
+// own, byte for byte.
+constexpr int kCoarseBins = 256;
+constexpr uint32_t kSyntheticScale = 16;
+// round(h * per_count), per_count = m S / n of the block.
+inline uint32_t SyntheticCount(double per_count, uint32_t h) {
+  return static_cast<uint32_t>(h * per_count + 0.5);
+}
+inline uint32_t SyntheticEven(double mass_scaled, int w) {
+  return static_cast<uint32_t>(mass_scaled / w + 0.5);
+}
+// The synthetic histogram of `hist` (bins counts, pixels in all) for the
+// averaged block shares `mass` (kCoarseBins) and the frame's block counts
+// `blocks` (kCoarseBins), clipped at `limit` synthetic counts (0: none),
+// into `out` (bins counts). Returns its sum before clipping; the counts cut
+// off in `excess`.
+uint64_t SyntheticHistogram(const uint32_t* hist, const uint32_t* blocks, const double* mass,
+                            int bins, uint64_t pixels, uint32_t limit, uint32_t* out,
+                            uint64_t* excess);
+// The spread of `excess` synthetic counts: in units of kSyntheticScale, the
+// remainder in `leftover`.
+ClipSpread SyntheticSpread(uint32_t limit, uint64_t excess, int bins, uint32_t* leftover);
+// The table of a synthetic histogram of `total` counts, clipped at `limit`
+// (0: none) with `excess` counts cut off (SyntheticHistogram's). `clipped`
+// is changed: the handed-out units that are not the same in every bin are
+// added to it.
+template <typename T>
+void BuildSyntheticLut(uint32_t* clipped, int bins, uint64_t total, uint32_t limit,
+                       uint64_t excess, T* lut);
+
 // Maps a full-range table onto the limited range: with lo = 16 and hi = 235
 // scaled by bins / 256, lut[v] = lo + round(lut[v] * (hi - lo) / M), for the
 // entries [first, end). The rounding never meets a tie (the numerator is
@@ -101,6 +146,18 @@ void CompressLutToLimitedRange(T* lut, int first, int end, int bins);
 // lut[v] = round(v + strength * (lut[v] - v)).
 template <typename T>
 void FinishLutSpan(T* lut, int first, int end, int bins, Range range, double strength);
+// One entry of FinishLutSpan: entry e of value v.
+inline uint32_t FinishEntry(uint32_t e, int v, int bins, Range range, double strength) {
+  if (range == Range::kLimited) {
+    const uint64_t max_value = static_cast<uint64_t>(bins - 1);
+    const uint64_t lo = 16u * static_cast<uint64_t>(bins) / 256;
+    const uint64_t span = 219u * static_cast<uint64_t>(bins) / 256;
+    e = static_cast<uint32_t>(lo + (e * span * 2 + max_value) / (2 * max_value));
+  }
+  if (strength >= 1.0) return e;
+  const double s = strength > 0.0 ? strength : 0.0;
+  return static_cast<uint32_t>(RoundHalfAway(v + s * (static_cast<double>(e) - v)));
+}
 template <typename T>
 void FinishLut(T* lut, int bins, Range range, double strength) {
   FinishLutSpan(lut, 0, bins, bins, range, strength);

@@ -30,6 +30,15 @@ inline int RoundHalfEven(float v) {
 #endif
 }
 
+// std::lround (to nearest, halves away from zero) for |x| < 2^52, inline:
+// the library call costs more than the rest of a table entry.
+inline long RoundHalfAway(double x) {
+  const double a = x < 0.0 ? -x : x;
+  long r = static_cast<long>(a);
+  r += (a - static_cast<double>(r)) >= 0.5;
+  return x < 0.0 ? -r : r;
+}
+
 inline uint8_t SaturateRound8(float v) {
   const int r = RoundHalfEven(v);
   return static_cast<uint8_t>(r < 0 ? 0 : (r > 255 ? 255 : r));

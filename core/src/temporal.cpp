@@ -86,14 +86,15 @@ double HistogramDistance(const uint32_t* a, uint64_t a_total, const double* b, i
 SmoothingStep HistogramSmoother::Update(const uint32_t* frame_hist, uint64_t frame_pixels,
                                         const uint32_t* region_hists, int regions,
                                         uint64_t region_pixels, int frames,
-                                        double scene_threshold, int bins) {
+                                        double scene_threshold, int bins, int region_bins) {
   SmoothingStep step;
+  if (region_bins <= 0) region_bins = bins;
   // Without smoothing only the frame's own distribution is kept (for the
   // scene-cut distance); the regions' averages, 32 MB of doubles for 16-bit
   // CLAHE, are dropped and restart from the frame when smoothing returns.
   const bool track_regions = frames > 0;
   const bool same_shape = valid_ && regions == region_count_ && bins == bins_ &&
-                          (regions_valid_ || !track_regions);
+                          region_bins == region_bins_ && (regions_valid_ || !track_regions);
   if (same_shape) {
     // The distance and, in the same pass, the frame's average moved on by
     // this frame; a scene cut found afterwards overwrites it instead.
@@ -115,6 +116,7 @@ SmoothingStep HistogramSmoother::Update(const uint32_t* frame_hist, uint64_t fra
   valid_ = true;
   region_count_ = regions;
   bins_ = bins;
+  region_bins_ = region_bins;
   if (!same_shape || step.scene_cut) {
     frame_.resize(static_cast<size_t>(bins));
     ForBlocks(pool_, bins, [&](int, int begin, int end) {
@@ -122,12 +124,16 @@ SmoothingStep HistogramSmoother::Update(const uint32_t* frame_hist, uint64_t fra
     });
   }
   regions_valid_ = track_regions;
-  if (!track_regions) return step;
-  regions_.resize(static_cast<size_t>(regions) * bins);
+  if (!track_regions) {
+    std::vector<double>().swap(regions_);
+    return step;
+  }
+  const size_t rb = static_cast<size_t>(region_bins);
+  regions_.resize(static_cast<size_t>(regions) * rb);
   // Each region on its own: the same doubles whatever thread blends it.
   ForEach(pool_, regions, [&](int r) {
-    Blend(&regions_[static_cast<size_t>(r) * bins], region_hists + static_cast<size_t>(r) * bins,
-          bins, region_pixels, w);
+    Blend(&regions_[static_cast<size_t>(r) * rb], region_hists + static_cast<size_t>(r) * rb,
+          region_bins, region_pixels, w);
   });
   return step;
 }

@@ -46,13 +46,15 @@ class HistogramSmoother {
   // Splits the per-bin work over the pool's threads (none: the calling
   // thread only); the result is the same whatever the threads.
   void SetThreadPool(ThreadPool* pool) { pool_ = pool; }
-  // Histograms have `bins` counts each (kBins8, or 2^depth for deeper video).
+  // The frame's histogram has `bins` counts (kBins8, or 2^depth for deeper
+  // video), the regions' `region_bins` each (0: bins; fewer for averages
+  // kept at a coarser resolution).
   SmoothingStep Update(const uint32_t* frame_hist, uint64_t frame_pixels,
                        const uint32_t* region_hists, int regions,
                        uint64_t region_pixels, int frames, double scene_threshold,
-                       int bins = kBins8);
-  // The averaged distributions of the regions, `bins` doubles each; kept
-  // only while `frames` > 0.
+                       int bins = kBins8, int region_bins = 0);
+  // The averaged distributions of the regions, `region_bins` doubles each;
+  // kept only while `frames` > 0.
   const double* regions() const { return regions_.data(); }
 
  private:
@@ -60,6 +62,7 @@ class HistogramSmoother {
   bool regions_valid_ = false;
   int region_count_ = 0;
   int bins_ = 0;
+  int region_bins_ = 0;
   std::vector<double> frame_;
   std::vector<double> regions_;
   ThreadPool* pool_ = nullptr;

@@ -5,10 +5,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "histeq/plane.h"
 #include "histogram.h"
+#include "sample.h"
 
 namespace histeq {
 
@@ -52,11 +54,44 @@ class TileHistogrammer {
   ValueRange AccumulateTile(const Plane& plane, int tx, int ty, uint32_t* hist,
                             uint32_t* frame_hist, HistogramCounter8* counter) const;
 
+  // Calls f(v, inside) for every sample value v of tile (tx, ty) of a plane
+  // of 10 to 16-bit samples, mirrored past the frame's edges as
+  // AccumulateTile counts them; `inside`: the sample is the frame's own, not
+  // a mirrored copy.
+  template <typename F>
+  void ForEachWideSample(const Plane& plane, int tx, int ty, F&& f) const;
+
  private:
   TileGrid grid_;
   std::vector<int> mirror_x_;  // source column of extended column width + i
   std::vector<int> mirror_y_;  // source row of extended row height + i
 };
+
+template <typename F>
+void TileHistogrammer::ForEachWideSample(const Plane& plane, int tx, int ty, F&& f) const {
+  const TileGrid& g = grid_;
+  const WideCodec codec(plane.format);
+  const int step = plane.pixel_step;
+  const int x0 = tx * g.tile_width, x1 = x0 + g.tile_width;
+  const int y0 = ty * g.tile_height, y1 = y0 + g.tile_height;
+  const int x_in = x1 < g.width ? x1 : g.width;
+  for (int y = y0; y < y1; ++y) {
+    const bool row_inside = y < g.height;
+    const uint8_t* row = plane.data + (row_inside ? y : mirror_y_[y - g.height]) * plane.stride;
+    if (PlainWords(plane)) {
+      const uint16_t* words = reinterpret_cast<const uint16_t*>(row);
+      for (int x = x0; x < x_in; ++x) {
+        uint16_t w;
+        std::memcpy(&w, words + x, 2);
+        f(static_cast<uint32_t>(w), row_inside);
+      }
+    } else {
+      for (int x = x0; x < x_in; ++x) f(codec.Read(row + static_cast<ptrdiff_t>(x) * step), row_inside);
+    }
+    for (int x = x_in > x0 ? x_in : x0; x < x1; ++x)
+      f(codec.Read(row + static_cast<ptrdiff_t>(mirror_x_[x - g.width]) * step), false);
+  }
+}
 
 }  // namespace histeq
 

@@ -191,7 +191,7 @@ TEST(Wide, SmoothingAtDepth) {
       int worst = 0;
       for (size_t k = 0; k < got.v.size(); ++k)
         worst = std::max(worst, std::abs(int(got.v[k]) - int(exact_a.v[k])));
-      ASSERT_LE(worst, 1) << "static scene, frame " << i;
+      ASSERT_LE(worst, 1) << "static scene, frame " << i << " mode " << int(mode);
     }
     // A cut to another photograph: exact at once.
     WidePlane plane(b, f, 2, 0);

@@ -6,6 +6,11 @@
 
 #include "fuzz_core.h"
 
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  fuzz::AbortAtMemoryBound();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string problem = fuzz::CheckCore(data, size);
   if (!problem.empty()) {
