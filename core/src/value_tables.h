@@ -63,6 +63,12 @@ class ValueTables {
   // the frame's block counts `blocks` (kCoarseBins each, see lut.h).
   void Build(int t, const TableParams& params, const double* mass, const uint32_t* blocks,
              int slot);
+  // The range and strength the entries are finished with (params' own):
+  // set before Builds that run on several threads.
+  void SetFinish(const TableParams& params) {
+    range_ = params.range;
+    strength_ = params.strength;
+  }
 
   // Tile t's table entries (as applied) for the values q[0] < q[1] < ... <
   // q[m - 1], into out[0], out[step], ...
