@@ -42,7 +42,7 @@ class ValueTables {
   // would take more than kWholeBudget. Whole tables are faster (a value's
   // entries are made ready once per region for any number of samples, not
   // once per sample); kept by value, memory follows the pixels.
-  static constexpr uint64_t kWholeBudget = 160ull << 20;
+  static constexpr uint64_t kWholeBudget = 96ull << 20;
   static bool Pays(const TileGrid& grid, int bins, bool kept);
   // Whether they can be (a tile's entries are counted in 16 bits).
   static bool Fits(const TileGrid& grid) { return grid.tile_pixels() + kCoarseBins < 65535; }
