@@ -185,6 +185,7 @@ void Clahe::CountByValue(const Plane& plane, const TableParams* tables, uint32_t
   const int row_units = grid.tiles_y >= 4 * Slots(pool_) ? grid.tiles_x : 1;
   const int units = grid.tiles() / row_units;
   const int pieces = Pieces(pool_, units);
+  if (tables) values_.SetFinish(*tables);
   auto count = [&](int slot, int unit_begin, int unit_end, uint32_t* share) {
     for (int t = unit_begin * row_units; t < unit_end * row_units; ++t) {
       uint32_t* blocks = tables ? nullptr : &blocks_[static_cast<size_t>(t) * kCoarseBins];
@@ -208,6 +209,7 @@ void Clahe::CountByValue(const Plane& plane, const TableParams* tables, uint32_t
 
 void Clahe::BuildLuts(const double* distributions, const TableParams& tables) {
   if (by_value_) {
+    values_.SetFinish(tables);
     const int count = grid_.tiles();
     const int pieces = Pieces(pool_, count);
     ForEach(pool_, pieces, [&](int i, int slot) {

@@ -96,8 +96,6 @@ void ValueTables::Count(const Plane& plane, const TileHistogrammer& tiles, int t
 
 void ValueTables::Build(int t, const TableParams& params, const double* mass,
                         const uint32_t* blocks, int slot) {
-  range_ = params.range;
-  strength_ = params.strength;
   Tile& tile = tiles_[static_cast<size_t>(t)];
   Entry* entries = &entries_[static_cast<size_t>(t) * cap_];
   const uint64_t pixels = grid_.tile_pixels();

@@ -42,7 +42,7 @@ class ValueTables {
   // would take more than kWholeBudget. Whole tables are faster (a value's
   // entries are made ready once per region for any number of samples, not
   // once per sample); kept by value, memory follows the pixels.
-  static constexpr uint64_t kWholeBudget = 160ull << 20;
+  static constexpr uint64_t kWholeBudget = 96ull << 20;
   static bool Pays(const TileGrid& grid, int bins, bool kept);
   // Whether they can be (a tile's entries are counted in 16 bits).
   static bool Fits(const TileGrid& grid) { return grid.tile_pixels() + kCoarseBins < 65535; }
@@ -63,6 +63,12 @@ class ValueTables {
   // the frame's block counts `blocks` (kCoarseBins each, see lut.h).
   void Build(int t, const TableParams& params, const double* mass, const uint32_t* blocks,
              int slot);
+  // The range and strength the entries are finished with (params' own):
+  // set before Builds that run on several threads.
+  void SetFinish(const TableParams& params) {
+    range_ = params.range;
+    strength_ = params.strength;
+  }
 
   // Tile t's table entries (as applied) for the values q[0] < q[1] < ... <
   // q[m - 1], into out[0], out[step], ...

@@ -164,9 +164,12 @@ TEST(ValueTables, ChosenWhereWholeTablesWouldTakeTooMuch) {
   EXPECT_TRUE(ValueTables::Pays(hd64, 65536, false));  // 512 MiB of tables
   EXPECT_FALSE(ValueTables::Pays(hd64, 4096, true));   // 96 MiB
   EXPECT_FALSE(ValueTables::Pays(TileGrid::Make(1920, 1080, 8, 8), 65536, true));
-  const TileGrid hd32 = TileGrid::Make(1920, 1080, 32, 32);
-  EXPECT_FALSE(ValueTables::Pays(hd32, 65536, false));  // 128 MiB
-  EXPECT_TRUE(ValueTables::Pays(hd32, 65536, true));    // and 256 MiB of histograms
+  const TileGrid hd27 = TileGrid::Make(1920, 1080, 27, 27);
+  EXPECT_FALSE(ValueTables::Pays(hd27, 65536, false));  // 91 MiB
+  EXPECT_TRUE(ValueTables::Pays(hd27, 65536, true));    // and 182 MiB of histograms
+  const TileGrid hd16 = TileGrid::Make(1920, 1080, 16, 16);
+  EXPECT_FALSE(ValueTables::Pays(hd16, 65536, true));   // 96 MiB with the histograms
+  EXPECT_TRUE(ValueTables::Pays(TileGrid::Make(1920, 1080, 17, 16), 65536, true));
   EXPECT_TRUE(ValueTables::Pays(TileGrid::Make(7680, 4320, 64, 64), 65536, false));
   // Tiles of more samples than 16-bit entry counts hold: whole tables.
   EXPECT_FALSE(ValueTables::Pays(TileGrid::Make(7680, 4320, 20, 20), 65536, true));
