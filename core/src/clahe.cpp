@@ -140,20 +140,7 @@ void Clahe::CountT(const Plane& plane, const TableParams* tables, uint32_t* fram
       std::fill(hist + r.lo, hist + r.hi + 1, 0u);
     }
   };
-  if (pieces <= 1) {
-    if (frame_hist) std::fill(frame_hist, frame_hist + bins, 0u);
-    count(0, 0, units, frame_hist);
-  } else {
-    // Each thread counts its pieces' share of the frame on its own; the
-    // shares add up to the same counts in any order.
-    partial_frame_hists_.Begin(Slots(pool_), bins);
-    ForEach(pool_, pieces, [&](int i, int slot) {
-      int begin, end;
-      StripeRows(i, pieces, units, &begin, &end);
-      count(slot, begin, end, frame_hist ? partial_frame_hists_.Get(slot) : nullptr);
-    });
-    if (frame_hist) partial_frame_hists_.Sum(pool_, frame_hist);
-  }
+  CountPieces(units, pieces, frame_hist, count);
   if (!tables) return;
 
   // Then each table over the values of its neighbourhood: below and above
@@ -179,7 +166,6 @@ void Clahe::CountT(const Plane& plane, const TableParams* tables, uint32_t* fram
 
 void Clahe::CountByValue(const Plane& plane, const TableParams* tables, uint32_t* frame_hist) {
   const TileGrid& grid = grid_;
-  const int bins = format_.bins();
   // As CountT: pieces of rows of tiles, or of tiles. Each tile's table is
   // made as soon as it is counted.
   const int row_units = grid.tiles_y >= 4 * Slots(pool_) ? grid.tiles_x : 1;
@@ -193,12 +179,19 @@ void Clahe::CountByValue(const Plane& plane, const TableParams* tables, uint32_t
       if (tables) values_.Build(t, *tables, nullptr, nullptr, slot);
     }
   };
+  CountPieces(units, pieces, frame_hist, count);
+}
+
+template <typename F>
+void Clahe::CountPieces(int units, int pieces, uint32_t* frame_hist, F count) {
   if (pieces <= 1) {
-    if (frame_hist) std::fill(frame_hist, frame_hist + bins, 0u);
+    if (frame_hist) std::fill(frame_hist, frame_hist + format_.bins(), 0u);
     count(0, 0, units, frame_hist);
     return;
   }
-  partial_frame_hists_.Begin(Slots(pool_), bins);
+  // Each thread counts its pieces' share of the frame on its own; the
+  // shares add up to the same counts in any order.
+  partial_frame_hists_.Begin(Slots(pool_), format_.bins());
   ForEach(pool_, pieces, [&](int i, int slot) {
     int begin, end;
     StripeRows(i, pieces, units, &begin, &end);

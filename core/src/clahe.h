@@ -89,6 +89,11 @@ class Clahe {
   template <typename T>
   void InterpolateT(const Plane& plane);
   void CountByValue(const Plane& plane, const TableParams* tables, uint32_t* frame_hist);
+  // Runs count(slot, unit_begin, unit_end, share) over `units` units of
+  // tiles in `pieces` pieces; the frame's histogram (when given) is the sum
+  // of the shares.
+  template <typename F>
+  void CountPieces(int units, int pieces, uint32_t* frame_hist, F count);
   // Runs apply(band, span_begin, span_end, slot) over the interpolation's
   // regions, split over the pool.
   template <typename T, typename F>

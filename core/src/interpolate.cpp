@@ -241,20 +241,8 @@ void TileInterpolator<T>::ApplyRegionsByValue(const Plane& plane, const ValueTab
           }
         }
       }
-      // Sorted (by their low, then their high byte), so that each table's
-      // entries are walked once for them all.
-      uint32_t low[257] = {}, high[257] = {};
-      for (int i = 0; i < n; ++i) {
-        ++low[(values[i] & 0xff) + 1];
-        ++high[(values[i] >> 8) + 1];
-      }
-      for (int d = 0; d < 256; ++d) {
-        low[d + 1] += low[d];
-        high[d + 1] += high[d];
-      }
-      uint16_t* sorted = seen.sorted.data();
-      for (int i = 0; i < n; ++i) sorted[low[values[i] & 0xff]++] = values[i];
-      for (int i = 0; i < n; ++i) values[high[sorted[i] >> 8]++] = sorted[i];
+      // Sorted, so that each table's entries are walked once for them all.
+      SortWords(values, n, seen.sorted.data());
       // Their entries in the four tables (the same tile twice at the edges).
       const int t[4] = {band.top + span_left_[s], band.top + span_right_[s],
                         band.bottom + span_left_[s], band.bottom + span_right_[s]};

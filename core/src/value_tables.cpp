@@ -6,6 +6,20 @@
 
 namespace histeq {
 
+void SortWords(uint16_t* w, int n, uint16_t* scratch) {
+  uint32_t low[257] = {}, high[257] = {};
+  for (int i = 0; i < n; ++i) {
+    ++low[(w[i] & 0xff) + 1];
+    ++high[(w[i] >> 8) + 1];
+  }
+  for (int d = 0; d < 256; ++d) {
+    low[d + 1] += low[d];
+    high[d + 1] += high[d];
+  }
+  for (int i = 0; i < n; ++i) scratch[low[w[i] & 0xff]++] = w[i];
+  for (int i = 0; i < n; ++i) w[high[scratch[i] >> 8]++] = scratch[i];
+}
+
 bool ValueTables::Pays(const TileGrid& grid, int bins, bool kept) {
   if (bins <= kBins8 || !Fits(grid)) return false;
   const uint64_t per_bin = 2 + (kept ? 4 : 0);
@@ -63,26 +77,15 @@ void ValueTables::Count(const Plane& plane, const TileHistogrammer& tiles, int t
     if (inside && share) ++share[v];
   });
   // Sorted: by a walk over the histogram where the values lie close, else
-  // by a radix sort on their two bytes.
+  // by a radix sort.
   Entry* entries = &entries_[static_cast<size_t>(t) * cap_];
-  uint16_t* start = s.sorted.data();
+  uint16_t* start = values;
   if (n > 0 && hi - lo + 1 <= 8 * n) {
     int k = 0;
     for (int v = lo; v <= hi; ++v)
       if (hist[v] != 0) start[k++] = static_cast<uint16_t>(v);
-  } else if (n > 0) {
-    uint32_t low[257] = {}, high[257] = {};
-    for (int i = 0; i < n; ++i) {
-      ++low[(values[i] & 0xff) + 1];
-      ++high[(values[i] >> 8) + 1];
-    }
-    for (int d = 0; d < 256; ++d) {
-      low[d + 1] += low[d];
-      high[d + 1] += high[d];
-    }
-    // By the low byte into the entries' starts, then by the high byte.
-    for (int i = 0; i < n; ++i) entries[low[values[i] & 0xff]++].start = values[i];
-    for (int i = 0; i < n; ++i) start[high[entries[i].start >> 8]++] = entries[i].start;
+  } else {
+    SortWords(values, n, s.sorted.data());
   }
   if (blocks) std::fill(blocks, blocks + kCoarseBins, 0u);
   for (int e = 0; e < n; ++e) {

@@ -35,6 +35,10 @@ struct TableParams {
   double strength = 1.0;
 };
 
+// Sorts the 16-bit words w[0 .. n - 1] in place (a radix sort on their low,
+// then their high byte), with `scratch` of n words.
+void SortWords(uint16_t* w, int n, uint16_t* scratch);
+
 class ValueTables {
  public:
   // Whether the tables of `grid` at `bins` bins are to be kept by value:
