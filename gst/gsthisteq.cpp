@@ -460,6 +460,8 @@ gst_histeq_start (GstBaseTransform * trans)
 
   gst_histeq_ensure_threads (self);
   self->priv->Reset ();
+  /* A new stream says again what it finds wrong with the rectangle. */
+  self->priv->outside_said = histeq::Rect ();
   bool understood = true;
   const char *env = histeq::SimdEnvironment (&understood);
   if (!understood)

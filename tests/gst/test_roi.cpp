@@ -215,9 +215,26 @@ TEST(Roi, ClippedAndWhollyOutsideRectangles) {
   frames::ExpectSameBytes(frames::Process(h, frame), whole);
   gst_debug_remove_log_function(CollectOutside);
   gst_debug_set_threshold_for_name("histeq", GST_LEVEL_NONE);
-  std::lock_guard<std::mutex> lock(g_log_mutex);
-  ASSERT_EQ(g_outside.size(), 2u) << "once per rectangle";
-  EXPECT_NE(g_outside[0].find("320,10 10x10"), std::string::npos) << g_outside[0];
+  {
+    std::lock_guard<std::mutex> lock(g_log_mutex);
+    ASSERT_EQ(g_outside.size(), 2u) << "once per rectangle";
+    EXPECT_NE(g_outside[0].find("320,10 10x10"), std::string::npos) << g_outside[0];
+  }
+
+  // A new stream says it again.
+  gst_debug_set_threshold_for_name("histeq", GST_LEVEL_FIXME);
+  gst_debug_add_log_function(CollectOutside, nullptr, nullptr);
+  ASSERT_EQ(gst_element_set_state(h->element, GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+  ASSERT_EQ(gst_element_set_state(h->element, GST_STATE_PLAYING), GST_STATE_CHANGE_SUCCESS);
+  gst_harness_set_src_caps(h, frames::MakeCaps(info));
+  frames::ExpectSameBytes(frames::Process(h, frame), whole);
+  frames::ExpectSameBytes(frames::Process(h, frame), whole);
+  gst_debug_remove_log_function(CollectOutside);
+  gst_debug_set_threshold_for_name("histeq", GST_LEVEL_NONE);
+  {
+    std::lock_guard<std::mutex> lock(g_log_mutex);
+    EXPECT_EQ(g_outside.size(), 3u) << "once more after a restart";
+  }
   gst_harness_teardown(h);
 }
 
