@@ -29,6 +29,10 @@ lines=(
   "gst-launch-1.0 v4l2src ! videoconvert ! histeq mode=adaptive clip-limit=2 strength=0.8 ! videoconvert ! autovideosink"
   # 8: adaptive with a finer grid and a stronger limit, on a test clip
   "gst-launch-1.0 videotestsrc num-buffers=100 ! videobalance contrast=0.4 ! histeq mode=adaptive tiles-x=16 tiles-y=9 clip-limit=4 ! fakesink"
+  # 9: metered on a region of interest (the centre), the rectangle in the statistics
+  "gst-launch-1.0 -m videotestsrc num-buffers=3 ! video/x-raw,width=320,height=240 ! videobalance contrast=0.4 ! histeq roi-x=80 roi-y=60 roi-width=160 roi-height=120 post-messages=true ! fakesink"
+  # 10: a webcam metered on the faces facedetect finds (gstreamer1.0-opencv, opencv-data), in a window
+  "gst-launch-1.0 v4l2src ! videoconvert ! facedetect display=false ! histeq roi-meta=true roi-type=face smoothing=15 ! videoconvert ! autovideosink"
 )
 
 if [ $# -eq 0 ]; then

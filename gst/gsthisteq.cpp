@@ -35,6 +35,20 @@
  * #GstHisteq:show-histogram draws the luma histograms before and after over
  * the top-left corner of the picture, for tuning the settings by eye.
  *
+ * ## Metering on a region of interest
+ *
+ * In global mode the histogram can be taken from one rectangle of the frame
+ * (a face, a number plate) and the one mapping it gives applied to the
+ * whole frame, so the rest of the picture does not decide that region's
+ * exposure: #GstHisteq:roi-x, #GstHisteq:roi-y, #GstHisteq:roi-width and
+ * #GstHisteq:roi-height, or with #GstHisteq:roi-meta the bounding rectangle
+ * of each buffer's #GstVideoRegionOfInterestMeta of type #GstHisteq:roi-type
+ * (falling back to the properties' rectangle, then to the whole frame). The
+ * rectangle is clipped to the frame. With smoothing the region's histogram
+ * is what is averaged, while scene cuts are still measured on the whole
+ * frame: a region that appears, moves or vanishes is no cut. Adaptive mode
+ * ignores the region (each tile is equalized on its own pixels anyway).
+ *
  * ## Statistics
  *
  * With #GstHisteq:post-messages, an element message named `histeq` is
@@ -48,11 +62,17 @@
  * * `scene-distance` (#gdouble): its distance from the running average (the
  *   largest difference of the normalised cumulative histograms), the value
  *   #GstHisteq:scene-threshold is compared with
+ * * `roi` (#GstStructure `roi` with #guint `x`, `y`, `width`, `height`): the
+ *   rectangle the mapping was metered on (the whole frame without a region
+ *   of interest, and in adaptive mode)
+ * * `roi-source` (#gchararray): where it came from, `meta`, `properties` or
+ *   `frame`
  * * `histogram-in` (#GstValueArray of #guint): the histogram of the input
  *   luma in 256 bins (deeper formats' bins summed in groups)
  *
  * Means and deviations are in the format's code values; for RGB they are
- * those of the luma.
+ * those of the luma. They, the histogram and the scene distance are the
+ * whole frame's even when a region of interest is metered.
  *
  * ## Example launch lines
  * |[
@@ -72,6 +92,10 @@
  * gst-launch-1.0 v4l2src ! videoconvert ! histeq mode=adaptive clip-limit=3 smoothing=15 show-histogram=true ! videoconvert ! autovideosink
  * ]| Low light: CLAHE lifts the shadows without blowing the lamp out; the
  * histograms before and after are drawn in the corner while tuning.
+ * |[
+ * gst-launch-1.0 v4l2src ! videoconvert ! facedetect display=false ! histeq roi-meta=true roi-type=face smoothing=15 ! videoconvert ! autovideosink
+ * ]| Exposes a video call for the faces facedetect finds, not for the
+ * window behind them.
  * |[
  * gst-launch-1.0 -e filesrc location=input.mp4 ! decodebin ! videoconvert ! histeq smoothing=15 ! videoconvert ! x264enc ! mp4mux ! filesink location=enhanced.mp4
  * ]| Enhances the video of a file (the histeq-enhance tool does this with
@@ -126,6 +150,12 @@ enum
   PROP_POST_MESSAGES,
   PROP_N_THREADS,
   PROP_SHOW_HISTOGRAM,
+  PROP_ROI_X,
+  PROP_ROI_Y,
+  PROP_ROI_WIDTH,
+  PROP_ROI_HEIGHT,
+  PROP_ROI_META,
+  PROP_ROI_TYPE,
 };
 
 #define DEFAULT_PROP_MODE GST_HISTEQ_MODE_GLOBAL
@@ -142,6 +172,10 @@ enum
 #define DEFAULT_PROP_N_THREADS 1
 #define MAX_PROP_N_THREADS 64
 #define DEFAULT_PROP_SHOW_HISTOGRAM FALSE
+#define DEFAULT_PROP_ROI 0
+#define MAX_PROP_ROI G_MAXINT
+#define DEFAULT_PROP_ROI_META FALSE
+#define DEFAULT_PROP_ROI_TYPE ""
 
 #define HISTEQ_FORMATS \
   "{ GRAY8, I420, YV12, NV12, NV21, Y41B, Y42B, Y444, NV16, NV24, " \
@@ -167,6 +201,12 @@ struct GstHisteqSettings
   gboolean post_messages = DEFAULT_PROP_POST_MESSAGES;
   guint n_threads = DEFAULT_PROP_N_THREADS;
   gboolean show_histogram = DEFAULT_PROP_SHOW_HISTOGRAM;
+  guint roi_x = DEFAULT_PROP_ROI, roi_y = DEFAULT_PROP_ROI;
+  guint roi_width = DEFAULT_PROP_ROI, roi_height = DEFAULT_PROP_ROI;
+  gboolean roi_meta = DEFAULT_PROP_ROI_META;
+  /* roi-type as a quark, so that copying the settings per frame allocates
+   * nothing; 0 = any type. */
+  GQuark roi_type = 0;
 };
 
 struct GstHisteqPrivate;
@@ -198,6 +238,8 @@ struct GstHisteqPrivate
    * n-threads changes, never per frame; the other path has none. */
   guint threads_setting = 1;         /* the n-threads they were made for */
   bool threads_rgb = false;          /* ... and the path */
+  /* The last metering rectangle found wholly outside the frame, said once. */
+  histeq::Rect outside_said;
 
   /* Gives the path in use `n_threads` (0 = one per core) unless it has. */
   void EnsureThreads (guint n_threads)
@@ -293,6 +335,26 @@ gst_histeq_set_property (GObject * object, guint prop_id,
     case PROP_SHOW_HISTOGRAM:
       s->show_histogram = g_value_get_boolean (value);
       break;
+    case PROP_ROI_X:
+      s->roi_x = g_value_get_uint (value);
+      break;
+    case PROP_ROI_Y:
+      s->roi_y = g_value_get_uint (value);
+      break;
+    case PROP_ROI_WIDTH:
+      s->roi_width = g_value_get_uint (value);
+      break;
+    case PROP_ROI_HEIGHT:
+      s->roi_height = g_value_get_uint (value);
+      break;
+    case PROP_ROI_META:
+      s->roi_meta = g_value_get_boolean (value);
+      break;
+    case PROP_ROI_TYPE:{
+      const gchar *type = g_value_get_string (value);
+      s->roi_type = type && *type ? g_quark_from_string (type) : 0;
+      break;
+    }
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -342,6 +404,25 @@ gst_histeq_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_SHOW_HISTOGRAM:
       g_value_set_boolean (value, s->show_histogram);
       break;
+    case PROP_ROI_X:
+      g_value_set_uint (value, s->roi_x);
+      break;
+    case PROP_ROI_Y:
+      g_value_set_uint (value, s->roi_y);
+      break;
+    case PROP_ROI_WIDTH:
+      g_value_set_uint (value, s->roi_width);
+      break;
+    case PROP_ROI_HEIGHT:
+      g_value_set_uint (value, s->roi_height);
+      break;
+    case PROP_ROI_META:
+      g_value_set_boolean (value, s->roi_meta);
+      break;
+    case PROP_ROI_TYPE:
+      g_value_set_string (value, s->roi_type ? g_quark_to_string (s->roi_type)
+          : "");
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -379,6 +460,8 @@ gst_histeq_start (GstBaseTransform * trans)
 
   gst_histeq_ensure_threads (self);
   self->priv->Reset ();
+  /* A new stream says again what it finds wrong with the rectangle. */
+  self->priv->outside_said = histeq::Rect ();
   bool understood = true;
   const char *env = histeq::SimdEnvironment (&understood);
   if (!understood)
@@ -486,6 +569,60 @@ process_rgb (GstHisteqPrivate * priv, GstVideoFrame * frame,
       GST_VIDEO_FRAME_HEIGHT (frame), priv->weights, params, report);
 }
 
+/* A frame coordinate as the core's int, saturated. */
+static int
+roi_coord (guint64 v)
+{
+  return v > (guint64) G_MAXINT ? G_MAXINT : (int) v;
+}
+
+/* The bounding rectangle of the buffer's region-of-interest metas of type
+ * `type` (0: any); false when there are none. */
+static bool
+roi_from_metas (GstBuffer * buffer, GQuark type, histeq::Rect * rect)
+{
+  gpointer state = NULL;
+  GstMeta *meta;
+  bool found = false;
+  guint64 x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  while ((meta = gst_buffer_iterate_meta_filtered (buffer, &state,
+              GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))) {
+    const GstVideoRegionOfInterestMeta *roi =
+        (const GstVideoRegionOfInterestMeta *) meta;
+    if ((type != 0 && roi->roi_type != type) || roi->w == 0 || roi->h == 0)
+      continue;
+    const guint64 rx1 = (guint64) roi->x + roi->w, ry1 = (guint64) roi->y + roi->h;
+    x0 = found ? MIN (x0, roi->x) : roi->x;
+    y0 = found ? MIN (y0, roi->y) : roi->y;
+    x1 = found ? MAX (x1, rx1) : rx1;
+    y1 = found ? MAX (y1, ry1) : ry1;
+    found = true;
+  }
+  if (found)
+    *rect = {roi_coord (x0), roi_coord (y0), roi_coord (x1 - x0),
+        roi_coord (y1 - y0)};
+  return found;
+}
+
+/* The rectangle global mode meters on for this buffer: the metas' (with
+ * roi-meta), else the properties', else none (the whole frame). `source`
+ * says which. */
+static histeq::Rect
+metering_rect (const GstHisteqSettings & s, GstBuffer * buffer,
+    const char **source)
+{
+  histeq::Rect rect;
+  *source = "frame";
+  if (s.roi_meta && roi_from_metas (buffer, s.roi_type, &rect)) {
+    *source = "meta";
+  } else if (s.roi_width > 0 && s.roi_height > 0) {
+    rect = {roi_coord (s.roi_x), roi_coord (s.roi_y),
+        roi_coord (s.roi_width), roi_coord (s.roi_height)};
+    *source = "properties";
+  }
+  return rect;
+}
+
 static gboolean
 gst_histeq_set_info (GstVideoFilter * filter, GstCaps * incaps,
     GstVideoInfo * in_info, GstCaps * outcaps, GstVideoInfo * out_info)
@@ -570,6 +707,20 @@ gst_histeq_transform_frame_ip (GstVideoFilter * filter, GstVideoFrame * frame)
   /* show-histogram: the input and output histograms drawn over the top-left
    * corner, into the luma (Y, or R, G and B alike for RGB). */
   params.draw_histograms = s.show_histogram;
+  /* roi-*: the region global mode meters on (the core clips it). */
+  const char *roi_source;
+  params.meter = metering_rect (s, frame->buffer, &roi_source);
+  const int width = GST_VIDEO_FRAME_WIDTH (frame);
+  const int height = GST_VIDEO_FRAME_HEIGHT (frame);
+  if (!params.meter.empty () && (params.meter.x >= width
+          || params.meter.y >= height)) {
+    if (params.meter != priv->outside_said)
+      GST_WARNING_OBJECT (self, "metering rectangle %d,%d %dx%d (from %s) "
+          "lies wholly outside the %dx%d frame: metering the whole frame",
+          params.meter.x, params.meter.y, params.meter.width,
+          params.meter.height, roi_source, width, height);
+    priv->outside_said = params.meter;
+  }
 
   /* Threads follow n-threads; they are only remade when it changed. */
   priv->EnsureThreads (s.n_threads);
@@ -582,15 +733,21 @@ gst_histeq_transform_frame_ip (GstVideoFilter * filter, GstVideoFrame * frame)
   histeq::FrameReport report;
   const bool changed = priv->process (priv, frame, params, &report);
 
-  GST_LOG_OBJECT (self, "frame %" GST_TIME_FORMAT ": %s, distance %.3f%s",
+  /* What metered, as the statistics say it. */
+  if (report.metered == histeq::Rect {0, 0, width, height})
+    roi_source = "frame";
+  GST_LOG_OBJECT (self, "frame %" GST_TIME_FORMAT ": %s, distance %.3f%s, "
+      "metered on %d,%d %dx%d (%s)",
       GST_TIME_ARGS (GST_BUFFER_PTS (frame->buffer)), changed ? "equalized" :
       "left unchanged (flat frame or strength 0)", report.distance,
-      report.scene_cut ? ", scene cut" : "");
+      report.scene_cut ? ", scene cut" : "", report.metered.x,
+      report.metered.y, report.metered.width, report.metered.height,
+      roi_source);
   if (s.post_messages)
     gst_element_post_message (GST_ELEMENT (self),
         gst_histeq_stats_message (GST_OBJECT (self),
             &GST_BASE_TRANSFORM (self)->segment,
-            GST_BUFFER_PTS (frame->buffer), report));
+            GST_BUFFER_PTS (frame->buffer), report, roi_source));
   return GST_FLOW_OK;
 }
 
@@ -700,8 +857,9 @@ gst_histeq_class_init (GstHisteqClass * klass)
   g_object_class_install_property (gobject_class, PROP_SMOOTHING,
       g_param_spec_uint ("smoothing", "Temporal smoothing",
           "Time constant, in frames, of the exponential moving average of the "
-          "frames' normalised luma histograms (per tile in adaptive mode) that "
-          "the mapping follows: each frame weighs 1 - exp(-1/smoothing). "
+          "frames' normalised luma histograms (per tile in adaptive mode, of "
+          "the region of interest when one is metered) that the mapping "
+          "follows: each frame weighs 1 - exp(-1/smoothing). "
           "Stops flicker and pumping on video. 0 = every frame on its own "
           "(exactly OpenCV)", 0, MAX_PROP_SMOOTHING, DEFAULT_PROP_SMOOTHING,
           flags));
@@ -718,8 +876,9 @@ gst_histeq_class_init (GstHisteqClass * klass)
       g_param_spec_boolean ("post-messages", "Post messages",
           "Post an element message named \"histeq\" per frame with the "
           "frame's timestamps, the mean and standard deviation of the luma "
-          "before and after, the scene-cut decision and distance, and the "
-          "256-bin input histogram", DEFAULT_PROP_POST_MESSAGES, flags));
+          "before and after, the scene-cut decision and distance, the "
+          "rectangle metered on and the 256-bin input histogram",
+          DEFAULT_PROP_POST_MESSAGES, flags));
   g_object_class_install_property (gobject_class, PROP_N_THREADS,
       g_param_spec_uint ("n-threads", "Threads",
           "Threads to split each frame over (0 = one per core). The output is "
@@ -738,6 +897,39 @@ gst_histeq_class_init (GstHisteqClass * klass)
           "(full for GRAY8 and 0-255 video, bit-exact with cv::equalizeHist; "
           "limited 16-235 otherwise)", GST_TYPE_HISTEQ_RANGE,
           DEFAULT_PROP_RANGE, flags));
+  g_object_class_install_property (gobject_class, PROP_ROI_X,
+      g_param_spec_uint ("roi-x", "ROI left",
+          "Left edge, in pixels, of the rectangle global mode meters on "
+          "(see roi-width)", 0, MAX_PROP_ROI, DEFAULT_PROP_ROI, flags));
+  g_object_class_install_property (gobject_class, PROP_ROI_Y,
+      g_param_spec_uint ("roi-y", "ROI top",
+          "Top edge, in pixels, of the rectangle global mode meters on "
+          "(see roi-width)", 0, MAX_PROP_ROI, DEFAULT_PROP_ROI, flags));
+  g_object_class_install_property (gobject_class, PROP_ROI_WIDTH,
+      g_param_spec_uint ("roi-width", "ROI width",
+          "Width in pixels of the region of interest. In global mode the "
+          "histogram is taken from the pixels of the rectangle roi-x, roi-y, "
+          "roi-width x roi-height only, and the one mapping it gives is "
+          "applied to the whole frame. Clipped to the frame; wholly outside "
+          "it, the whole frame is metered. Adaptive mode ignores it: each "
+          "tile is already equalized on its own pixels. 0 = no rectangle",
+          0, MAX_PROP_ROI, DEFAULT_PROP_ROI, flags));
+  g_object_class_install_property (gobject_class, PROP_ROI_HEIGHT,
+      g_param_spec_uint ("roi-height", "ROI height",
+          "Height in pixels of the region of interest (see roi-width); "
+          "0 = no rectangle", 0, MAX_PROP_ROI, DEFAULT_PROP_ROI, flags));
+  g_object_class_install_property (gobject_class, PROP_ROI_META,
+      g_param_spec_boolean ("roi-meta", "ROI from metas",
+          "Meter global mode on the bounding rectangle of each buffer's "
+          "GstVideoRegionOfInterestMetas (as facedetect or an inference "
+          "element attaches them) of type roi-type; a buffer without any "
+          "falls back to the roi-x/-y/-width/-height rectangle, then to the "
+          "whole frame", DEFAULT_PROP_ROI_META, flags));
+  g_object_class_install_property (gobject_class, PROP_ROI_TYPE,
+      g_param_spec_string ("roi-type", "ROI type",
+          "With roi-meta, only the region-of-interest metas of this type "
+          "(\"face\", ...) count; empty = any type", DEFAULT_PROP_ROI_TYPE,
+          flags));
 
   gst_element_class_set_static_metadata (element_class,
       "Histogram equalization", "Filter/Effect/Video",

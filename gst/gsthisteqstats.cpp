@@ -28,8 +28,16 @@ take_histogram (GstStructure * s, const uint32_t * hist, int bins)
 
 GstMessage *
 gst_histeq_stats_message (GstObject * src, const GstSegment * segment,
-    GstClockTime pts, const histeq::FrameReport & report)
+    GstClockTime pts, const histeq::FrameReport & report,
+    const char *roi_source)
 {
+  /* The rectangle the mapping was metered on: the whole frame without a
+   * region of interest, and in adaptive mode. */
+  GstStructure *roi = gst_structure_new ("roi",
+      "x", G_TYPE_UINT, (guint) report.metered.x,
+      "y", G_TYPE_UINT, (guint) report.metered.y,
+      "width", G_TYPE_UINT, (guint) report.metered.width,
+      "height", G_TYPE_UINT, (guint) report.metered.height, NULL);
   GstStructure *s = gst_structure_new ("histeq",
       "timestamp", G_TYPE_UINT64, pts,
       "stream-time", G_TYPE_UINT64, gst_segment_to_stream_time
@@ -41,7 +49,10 @@ gst_histeq_stats_message (GstObject * src, const GstSegment * segment,
       "stddev-in", G_TYPE_DOUBLE, report.stddev_in,
       "stddev-out", G_TYPE_DOUBLE, report.stddev_out,
       "scene-cut", G_TYPE_BOOLEAN, (gboolean) report.scene_cut,
-      "scene-distance", G_TYPE_DOUBLE, report.distance, NULL);
+      "scene-distance", G_TYPE_DOUBLE, report.distance,
+      "roi", GST_TYPE_STRUCTURE, roi,
+      "roi-source", G_TYPE_STRING, roi_source, NULL);
+  gst_structure_free (roi);
   take_histogram (s, report.histogram_in, report.bins);
   return gst_message_new_element (src, s);
 }

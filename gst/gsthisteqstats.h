@@ -11,9 +11,10 @@
 /* An element message named "histeq" from `src` for the frame at `pts`
  * (timestamps taken in `segment`): statistics of the luma before and after,
  * and the equalizer's scene-cut decision, from a report made with
- * Params::report_output. */
+ * Params::report_output; `roi_source` says where the metered rectangle
+ * came from ("frame", "properties" or "meta"). */
 GstMessage *gst_histeq_stats_message (GstObject * src,
     const GstSegment * segment, GstClockTime pts,
-    const histeq::FrameReport & report);
+    const histeq::FrameReport & report, const char *roi_source);
 
 #endif /* GST_HISTEQ_STATS_H_ */

@@ -1,5 +1,6 @@
 #include "histeq/equalizer.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "equalizer_core.h"
@@ -11,6 +12,31 @@
 #include "stats.h"
 
 namespace histeq {
+namespace {
+
+// Params::meter clipped to a width x height plane; empty when that leaves
+// nothing or the whole plane (both: meter the whole plane, as without one).
+Rect MeterRegion(const Rect& meter, int width, int height) {
+  if (meter.empty()) return Rect();
+  const int64_t x0 = std::max<int64_t>(meter.x, 0);
+  const int64_t y0 = std::max<int64_t>(meter.y, 0);
+  const int64_t x1 = std::min<int64_t>(static_cast<int64_t>(meter.x) + meter.width, width);
+  const int64_t y1 = std::min<int64_t>(static_cast<int64_t>(meter.y) + meter.height, height);
+  if (x1 <= x0 || y1 <= y0) return Rect();
+  if (x0 == 0 && y0 == 0 && x1 == width && y1 == height) return Rect();
+  return Rect{static_cast<int>(x0), static_cast<int>(y0), static_cast<int>(x1 - x0),
+              static_cast<int>(y1 - y0)};
+}
+
+// The samples of `plane` inside `r` (which lies within it).
+Plane SubPlane(const Plane& plane, const Rect& r) {
+  Plane sub = plane.Rows(r.y, r.y + r.height);
+  sub.data += static_cast<ptrdiff_t>(r.x) * plane.pixel_step;
+  sub.width = r.width;
+  return sub;
+}
+
+}  // namespace
 
 void EqualizerCore::SetThreads(int threads) {
   const int n = ThreadPool::Resolve(threads);
@@ -52,18 +78,34 @@ bool EqualizerCore::Process(const Plane& plane, const Params& p, FrameReport* re
     else
       clahe_.Release();
   }
+  // A metering region (global mode) is counted on its own, before the frame
+  // so that the frame's count keeps who counted which stripe.
+  const Rect region = adaptive ? Rect() : MeterRegion(p.meter, plane.width, plane.height);
+  const bool metering = !region.empty();
   if (adaptive) {
     grid = TileGrid::Make(plane.width, plane.height, p.tiles_x, p.tiles_y);
     clahe_.Count(plane, grid, direct ? &tables : nullptr, frame_hist_.data());
   } else {
+    if (metering) {
+      meter_hist_.resize(static_cast<size_t>(bins));
+      CountFrame(SubPlane(plane, region), meter_hist_.data(), false);
+    }
     CountFrame(plane, frame_hist_.data(), true);
   }
+  const uint32_t* metered = metering ? meter_hist_.data() : frame_hist_.data();
+  const uint64_t metered_pixels =
+      metering ? static_cast<uint64_t>(region.width) * static_cast<uint64_t>(region.height)
+               : pixels;
+  r.metered = metering ? region : Rect{0, 0, plane.width, plane.height};
   r.histogram_in = frame_hist_.data();
   r.bins = bins;
   r.pixels = pixels;
 
   // 2. Temporal state. A new mode or grid is a fresh start, like a cut (and
-  // so is a new depth: the smoother sees the number of bins change).
+  // so is a new depth: the smoother sees the number of bins change). The
+  // scene-cut distance is the whole frame's; what is averaged for the
+  // mapping is the metered histogram, normalised, so a metering region that
+  // changes size or place neither cuts nor restarts the average.
   if (adaptive != last_adaptive_ || !(grid == last_grid_)) smoother_.Reset();
   last_adaptive_ = adaptive;
   last_grid_ = grid;
@@ -71,7 +113,7 @@ bool EqualizerCore::Process(const Plane& plane, const Params& p, FrameReport* re
       adaptive ? smoother_.Update(frame_hist_.data(), pixels, clahe_.tile_histograms(),
                                   grid.tiles(), grid.tile_pixels(), p.smoothing,
                                   p.scene_threshold, bins, clahe_.smoothing_bins())
-               : smoother_.Update(frame_hist_.data(), pixels, frame_hist_.data(), 1, pixels,
+               : smoother_.Update(frame_hist_.data(), pixels, metered, 1, metered_pixels,
                                   p.smoothing, p.scene_threshold, bins);
   r.scene_cut = s.scene_cut;
   r.distance = s.distance;
@@ -86,11 +128,11 @@ bool EqualizerCore::Process(const Plane& plane, const Params& p, FrameReport* re
       changed = true;
     } else if (format.depth > 8) {
       lut16_.resize(static_cast<size_t>(bins));
-      changed = BuildGlobalLut(format, pixels, p, exact, lut16_.data());
+      changed = BuildGlobalLut(format, metered, metered_pixels, p, exact, lut16_.data());
       if (changed) ApplyGlobal(plane, lut16_.data());
     } else {
       lut8_.resize(kBins8);
-      changed = BuildGlobalLut(format, pixels, p, exact, lut8_.data());
+      changed = BuildGlobalLut(format, metered, metered_pixels, p, exact, lut8_.data());
       if (changed) ApplyGlobal(plane, lut8_.data());
     }
   }
@@ -214,16 +256,16 @@ void EqualizerCore::CountFrame(const Plane& plane, uint32_t* hist, bool keep) {
 }
 
 template <typename T>
-bool EqualizerCore::BuildGlobalLut(const SampleFormat& format, uint64_t pixels, const Params& p,
-                                   bool exact, T* lut) {
+bool EqualizerCore::BuildGlobalLut(const SampleFormat& format, const uint32_t* hist,
+                                   uint64_t pixels, const Params& p, bool exact, T* lut) {
   const int bins = format.bins();
   if (p.clip_limit > 0.0) {
     const uint32_t limit = ClipLimitCount(p.clip_limit, pixels, bins);
     if (exact)
-      BuildClaheLut(frame_hist_.data(), bins, pixels, limit, lut);
+      BuildClaheLut(hist, bins, pixels, limit, lut);
     else
       BuildCdfLutSmoothed(smoother_.regions(), bins, pixels, limit, lut);
-  } else if (exact ? !BuildEqualizeLut(frame_hist_.data(), bins, lut)
+  } else if (exact ? !BuildEqualizeLut(hist, bins, lut)
                    : !BuildEqualizeLutSmoothed(smoother_.regions(), bins, pixels, lut)) {
     return false;  // flat: cv::equalizeHist leaves it as it is
   }

@@ -34,8 +34,8 @@ class EqualizerCore {
   // which stripe is kept for the table pass that follows.
   void CountFrame(const Plane& plane, uint32_t* hist, bool keep);
   template <typename T>
-  bool BuildGlobalLut(const SampleFormat& format, uint64_t pixels, const Params& params,
-                      bool exact, T* lut);
+  bool BuildGlobalLut(const SampleFormat& format, const uint32_t* hist, uint64_t pixels,
+                      const Params& params, bool exact, T* lut);
   template <typename T>
   void ApplyGlobal(const Plane& plane, const T* lut);
   // The output histogram, statistics and panel a frame's params ask for.
@@ -44,6 +44,7 @@ class EqualizerCore {
   Clahe clahe_;
   HistogramSmoother smoother_;
   std::vector<uint32_t> frame_hist_;
+  std::vector<uint32_t> meter_hist_;  // the metering region's (Params::meter)
   std::vector<uint32_t> out_hist_;
   std::vector<uint32_t> scratch_hist_;
   std::vector<uint8_t> lut8_;

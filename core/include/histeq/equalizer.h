@@ -23,6 +23,18 @@ enum class Range {
   kLimited,  // [16, 235] scaled to the depth: studio-range video Y
 };
 
+// A rectangle of a plane, in samples: columns [x, x + width), rows
+// [y, y + height). Empty when width or height is 0 or less.
+struct Rect {
+  int x = 0, y = 0, width = 0, height = 0;
+
+  bool empty() const { return width <= 0 || height <= 0; }
+  bool operator==(const Rect& o) const {
+    return x == o.x && y == o.y && width == o.width && height == o.height;
+  }
+  bool operator!=(const Rect& o) const { return !(*this == o); }
+};
+
 // The clip limit adaptive mode uses when none is given.
 constexpr double kDefaultAdaptiveClipLimit = 2.0;
 
@@ -43,6 +55,14 @@ struct Params {
   // The distance (see FrameReport) above which a frame is a scene cut and
   // the average restarts from it; 1 never cuts.
   double scene_threshold = 0.3;
+  // Metering region, global mode only: the histogram the mapping is built
+  // from (and, with smoothing, averaged) is taken from the samples of this
+  // rectangle, clipped to the plane, and the one mapping it gives is applied
+  // to the whole plane. Empty, wholly outside the plane, or covering it: the
+  // whole plane, exactly as without one. Adaptive mode ignores it (each tile
+  // is metered on its own pixels). Scene cuts are measured on the whole
+  // plane either way, so a region that moves, appears or vanishes is no cut.
+  Rect meter;
   // Also count the result: FrameReport's histogram_out and the means and
   // standard deviations. Costs a pass over the plane.
   bool report_output = false;
@@ -61,11 +81,16 @@ struct FrameReport {
   // histogram and the running average's (Kolmogorov-Smirnov): 0 for the
   // same distribution, 1 for disjoint ones.
   double distance = 0.0;
+  // The rectangle the mapping was metered on: Params::meter clipped, or the
+  // whole plane.
+  Rect metered;
+  // The whole plane's, whatever was metered.
   const uint32_t* histogram_in = nullptr;  // `bins` counts
   const uint32_t* histogram_out = nullptr;  // with Params::report_output
   int bins = 0;
   uint64_t pixels = 0;
-  // Of the code values, before and after (after: with report_output).
+  // Of the whole plane's code values, before and after (after: with
+  // report_output).
   double mean_in = 0.0, stddev_in = 0.0, mean_out = 0.0, stddev_out = 0.0;
 };
 
