@@ -200,18 +200,23 @@ void Clahe::CountPieces(int units, int pieces, uint32_t* frame_hist, F count) {
   if (frame_hist) partial_frame_hists_.Sum(pool_, frame_hist);
 }
 
+template <typename F>
+void Clahe::ForTiles(F fn) {
+  const int count = grid_.tiles();
+  const int pieces = Pieces(pool_, count);
+  ForEach(pool_, pieces, [&](int i, int slot) {
+    int begin, end;
+    StripeRows(i, pieces, count, &begin, &end);
+    for (int t = begin; t < end; ++t) fn(t, slot);
+  });
+}
+
 void Clahe::BuildLuts(const double* distributions, const TableParams& tables) {
   if (by_value_) {
     values_.SetFinish(tables);
-    const int count = grid_.tiles();
-    const int pieces = Pieces(pool_, count);
-    ForEach(pool_, pieces, [&](int i, int slot) {
-      int begin, end;
-      StripeRows(i, pieces, count, &begin, &end);
-      for (int t = begin; t < end; ++t) {
-        const size_t at = static_cast<size_t>(t) * kCoarseBins;
-        values_.Build(t, tables, distributions ? distributions + at : nullptr, &blocks_[at], slot);
-      }
+    ForTiles([&](int t, int slot) {
+      const size_t at = static_cast<size_t>(t) * kCoarseBins;
+      values_.Build(t, tables, distributions ? distributions + at : nullptr, &blocks_[at], slot);
     });
     return;
   }
@@ -227,30 +232,24 @@ void Clahe::BuildLutsT(const double* distributions, const TableParams& tables) {
   const uint64_t pixels = grid_.tile_pixels();
   const uint32_t limit = ClipLimitCount(tables.clip_limit, pixels, bins);
   std::vector<T>& luts = Luts<T>();
-  const int count = grid_.tiles();
-  const int pieces = Pieces(pool_, count);
-  ForEach(pool_, pieces, [&](int i, int slot) {
-    int begin, end;
-    StripeRows(i, pieces, count, &begin, &end);
-    for (int t = begin; t < end; ++t) {
-      const size_t at = static_cast<size_t>(t) * bins;
-      T* lut = &luts[at];
-      if (!distributions) {
-        BuildClaheLut(&hists_[at], bins, pixels, limit, lut);
-      } else if (sizeof(T) == 1) {
-        BuildCdfLutSmoothed(distributions + at, bins, pixels, limit, lut);
-      } else {
-        const size_t coarse = static_cast<size_t>(t) * kCoarseBins;
-        uint32_t* synthetic = &synthetic_[static_cast<size_t>(slot) * bins];
-        const uint32_t cut = limit * kSyntheticScale;
-        uint64_t excess = 0;
-        const uint64_t total = SyntheticHistogram(&hists_[at], &blocks_[coarse],
-                                                  distributions + coarse, bins, pixels, cut,
-                                                  synthetic, &excess);
-        BuildSyntheticLut(synthetic, bins, total, cut, excess, lut);
-      }
-      FinishLut(lut, bins, tables.range, tables.strength);
+  ForTiles([&](int t, int slot) {
+    const size_t at = static_cast<size_t>(t) * bins;
+    T* lut = &luts[at];
+    if (!distributions) {
+      BuildClaheLut(&hists_[at], bins, pixels, limit, lut);
+    } else if (sizeof(T) == 1) {
+      BuildCdfLutSmoothed(distributions + at, bins, pixels, limit, lut);
+    } else {
+      const size_t coarse = static_cast<size_t>(t) * kCoarseBins;
+      uint32_t* synthetic = &synthetic_[static_cast<size_t>(slot) * bins];
+      const uint32_t cut = limit * kSyntheticScale;
+      uint64_t excess = 0;
+      const uint64_t total = SyntheticHistogram(&hists_[at], &blocks_[coarse],
+                                                distributions + coarse, bins, pixels, cut,
+                                                synthetic, &excess);
+      BuildSyntheticLut(synthetic, bins, total, cut, excess, lut);
     }
+    FinishLut(lut, bins, tables.range, tables.strength);
   });
 }
 

@@ -94,6 +94,9 @@ class Clahe {
   // of the shares.
   template <typename F>
   void CountPieces(int units, int pieces, uint32_t* frame_hist, F count);
+  // Runs fn(tile, slot) for every tile, split over the pool.
+  template <typename F>
+  void ForTiles(F fn);
   // Runs apply(band, span_begin, span_end, slot) over the interpolation's
   // regions, split over the pool.
   template <typename T, typename F>

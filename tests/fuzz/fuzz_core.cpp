@@ -11,6 +11,7 @@
 
 #include "clahe.h"
 #include "core_calls.h"
+#include "proc_status.h"
 #include "equalizer_core.h"
 #include "histeq/equalizer.h"
 #include "histeq/rgb.h"
@@ -407,20 +408,7 @@ class MemoryMeter {
   int64_t start_ = 0;
 };
 #else
-int64_t StatusKiB(const char* field) {
-  FILE* f = std::fopen("/proc/self/status", "r");
-  if (f == nullptr) return -1;
-  char line[256];
-  int64_t kib = -1;
-  const size_t n = std::strlen(field);
-  while (std::fgets(line, sizeof line, f) != nullptr)
-    if (std::strncmp(line, field, n) == 0) {
-      kib = std::strtoll(line + n, nullptr, 10);
-      break;
-    }
-  std::fclose(f);
-  return kib;
-}
+using testmem::StatusKiB;
 
 class MemoryMeter {
  public:

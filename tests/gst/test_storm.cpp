@@ -39,6 +39,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "proc_status.h"
 #include "frames.h"
 #include "harness.h"
 
@@ -113,20 +114,7 @@ class MemoryProbe {
   }
 
  private:
-  static int64_t StatusKiB(const char* field) {
-    FILE* f = std::fopen("/proc/self/status", "r");
-    if (f == nullptr) return -1;
-    char line[256];
-    int64_t kib = -1;
-    const size_t n = std::strlen(field);
-    while (std::fgets(line, sizeof line, f) != nullptr)
-      if (std::strncmp(line, field, n) == 0) {
-        kib = std::strtoll(line + n, nullptr, 10);
-        break;
-      }
-    std::fclose(f);
-    return kib;
-  }
+  static int64_t StatusKiB(const char* field) { return testmem::StatusKiB(field); }
   static bool ResetKernelPeak() {
     FILE* f = std::fopen("/proc/self/clear_refs", "w");
     if (f == nullptr) return false;
