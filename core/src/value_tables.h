@@ -105,8 +105,9 @@ class ValueTables {
     std::vector<Entry> entries;
   };
 
-  // C(v) of an entry whose index is e (entries before: e), and the table
-  // entry of it.
+  // The table entry of value u: C(u) from the entries, e being the number
+  // of entries that start at or below u (their last one holds u, or lies
+  // below it), then rounded, saturated and finished as a whole table's.
   uint32_t Finish(const Tile& tile, const Entry* entries, int e, uint32_t u) const;
 
   TileGrid grid_;
