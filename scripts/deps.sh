@@ -86,8 +86,9 @@ tests=(
   libgtest-dev libbenchmark-dev libopencv-dev
   # the core's tests built for aarch64 and run under qemu (scripts/cross-test.sh)
   g++-aarch64-linux-gnu qemu-user googletest
-  # the Python example, and the tool's tests
-  python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
+  # the Python example, and the tool's tests; numpy for the tool's check of
+  # its defaults on footage and scripts/{make-footage,measure-enhance}.py
+  python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 python3-numpy
   # histeq-enhance: phone videos in and out (H.264 decoding and x264enc,
   # h264parse, AAC)
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
