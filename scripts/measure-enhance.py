@@ -14,13 +14,15 @@ of its contrast with a flat gain <= 3; a clip at 40 % contrast ("-40") gets
     GST_PLUGIN_PATH=build/gst scripts/measure-enhance.py [FOOTAGE_DIR]
         [--setting "mode=global clip-limit=2.2 smoothing=15"]... [--markdown]
         [--via build/tools/histeq-enhance]
+    scripts/measure-enhance.py --picture OUT.png CLIP [--grey] --setting ...
 
 Without --setting it sweeps the candidates below. The frames go through
 the element in the enhancer's own video pipeline (decodebin ! videoconvert !
 videoflip ! videoconvert ! histeq ... n-threads=0), so no encoder touches the
 output; --via runs the enhancer itself instead (INPUT -> .mkv, which it
 encodes with x264enc, given the setting as its options) and measures the
-file it writes.
+file it writes. --picture writes CLIP's frame 55 % in, the original and
+then each setting side by side (docs/enhance-defaults.png).
 """
 import os
 import subprocess
@@ -92,14 +94,19 @@ def decode(path, histeq=None, rgb=False):
                   "appsink name=sink sync=false", Gst.filename_to_uri(os.path.abspath(path)), rgb)
 
 
-def picture(png, clip, settings, at=0.55):
+def picture(png, clip, settings, grey, at=0.55):
     """The frame `at` into `clip`: the original, then with each setting,
-    side by side, written to `png`."""
+    side by side, scaled down to 1200 pixels wide when wider, written to
+    `png` (as 8-bit grey with `grey`)."""
     row = [decode(clip, rgb=True)] + [decode(clip, "histeq " + s, rgb=True) for s in settings]
     row = np.hstack([f[int(at * len(f))] for f in row])
     h, w, _ = row.shape
+    scaled = min(w, 1200) // 4 * 4  # at most 1200 pixels wide, for the docs
+    gray = "video/x-raw,format=GRAY8 ! " if grey else ""  # a third of the size
     p = Gst.parse_launch(f"appsrc name=src caps=video/x-raw,format=RGB,width={w},height={h},"
-                         f"framerate=1/1 ! videoconvert ! pngenc compression-level=9 ! "
+                         f"framerate=1/1 ! videoscale ! video/x-raw,width={scaled},"
+                         f"height={h * scaled // w // 2 * 2} ! videoconvert ! {gray}"
+                         f"pngenc compression-level=9 ! "
                          f"filesink location={png}")
     src = p.get_by_name("src")
     p.set_state(Gst.State.PLAYING)
@@ -162,10 +169,10 @@ def main():
         i = args.index("--via")
         via = args[i + 1]
         del args[i:i + 2]
-    if "--picture" in args:  # --picture OUT.png CLIP: CLIP's frame, original | settings
+    if "--picture" in args:  # --picture OUT.png CLIP [--grey]: original | settings
         i = args.index("--picture")
         Gst.init(None)
-        picture(args[i + 1], args[i + 2], settings or CANDIDATES[:1])
+        picture(args[i + 1], args[i + 2], settings or CANDIDATES[:1], "--grey" in args)
         return
     if "--markdown" in args:
         markdown = True
