@@ -29,7 +29,7 @@ void TileInterpolator<T>::Prepare(const TileGrid& g, int bins, int slots, bool b
         s.id = 0;
       }
       s.values.resize(region_samples_);
-      s.sorted.resize(region_samples_);
+      s.counts.resize(region_samples_);
       s.entries.resize(4 * region_samples_);
     }
   }
@@ -241,26 +241,30 @@ void TileInterpolator<T>::ApplyRegionsByValue(const Plane& plane, const ValueTab
           }
         }
       }
-      // Sorted, so that each table's entries are walked once for them all.
-      SortWords(values, n, seen.sorted.data());
       // Their entries in the four tables (the same tile twice at the edges).
       const int t[4] = {band.top + span_left_[s], band.top + span_right_[s],
                         band.bottom + span_left_[s], band.bottom + span_right_[s]};
-      uint16_t* entries = seen.entries.data();
+      if (s + 1 < spans() && span_right_[s + 1] != span_right_[s]) {
+        tables.Fetch(band.top + span_right_[s + 1]);
+        if (band.bottom != band.top) tables.Fetch(band.bottom + span_right_[s + 1]);
+      }
+      uint16_t* entries[4];
       for (int j = 0; j < 4; ++j) {
+        entries[j] = seen.entries.data() + static_cast<size_t>(j) * region_samples_;
         int same = -1;
         for (int i = 0; i < j; ++i)
           if (t[i] == t[j]) same = i;
         if (same < 0) {
-          tables.Lookup(t[j], values, n, entries + j, 4);
+          tables.Lookup(t[j], values, n, seen.counts.data(), entries[j]);
         } else {
-          for (int i = 0; i < n; ++i) entries[4 * i + j] = entries[4 * i + same];
+          entries[j] = entries[same];
         }
       }
       for (int i = 0; i < n; ++i) {
-        const uint16_t* e = entries + 4 * i;
-        quads[values[i]] = static_cast<uint64_t>(e[0]) | static_cast<uint64_t>(e[1]) << 16 |
-                           static_cast<uint64_t>(e[2]) << 32 | static_cast<uint64_t>(e[3]) << 48;
+        quads[values[i]] = static_cast<uint64_t>(entries[0][i]) |
+                           static_cast<uint64_t>(entries[1][i]) << 16 |
+                           static_cast<uint64_t>(entries[2][i]) << 32 |
+                           static_cast<uint64_t>(entries[3][i]) << 48;
       }
       const kernels::Region8 region8 = {};
       for (int y = y0; y < y1; ++y)

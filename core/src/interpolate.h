@@ -107,8 +107,9 @@ class TileInterpolator {
   struct Seen {
     std::vector<uint32_t> region;
     uint32_t id = 0;
-    std::vector<uint16_t> values, sorted;
-    std::vector<uint16_t> entries;  // four per value
+    std::vector<uint16_t> values;
+    std::vector<uint32_t> counts;   // a table's clipped counts per value
+    std::vector<uint16_t> entries;  // four tables' entries, a table after another
   };
   std::vector<Seen> seen_;
   size_t region_samples_ = 0;  // the most samples a region has

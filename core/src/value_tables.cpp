@@ -34,28 +34,35 @@ void ValueTables::Prepare(const TileGrid& grid, int bins, bool smoothed, int slo
     smoothed_ = smoothed;
     depth_shift_ = 0;
     while ((kCoarseBins << depth_shift_) < bins) ++depth_shift_;
+    // The entries, the one at value 0 when the tile has none there, and
+    // the total.
     cap_ = static_cast<size_t>(std::min<uint64_t>(
-               static_cast<uint64_t>(bins), grid.tile_pixels() + (smoothed ? kCoarseBins : 0))) +
+               static_cast<uint64_t>(bins),
+               grid.tile_pixels() + (smoothed ? kCoarseBins : 0) + 1)) +
            1;
+    words_ = bins / 64;
     const size_t tiles = static_cast<size_t>(grid.tiles());
     Fit(&tiles_, tiles);
     Fit(&entries_, tiles * cap_);
+    Fit(&bits_, tiles * static_cast<size_t>(words_));
+    Fit(&below_, tiles * static_cast<size_t>(words_));
     std::vector<Slot>().swap(slots_);
   }
   slots_.resize(static_cast<size_t>(slots));
+  const size_t samples = std::max<size_t>(cap_, static_cast<size_t>(grid.tile_pixels()));
   for (Slot& s : slots_) {
-    if (s.hist.size() == static_cast<size_t>(bins)) continue;
-    s.hist.assign(static_cast<size_t>(bins), 0);
-    s.values.resize(cap_);
-    s.sorted.resize(cap_);
+    if (s.values.size() == samples) continue;
+    s.values.resize(samples);
+    s.sorted.resize(samples);
     s.entries.resize(cap_);
   }
 }
 
 size_t ValueTables::bytes() const {
-  size_t b = tiles_.capacity() * sizeof(Tile) + entries_.capacity() * sizeof(Entry);
+  size_t b = tiles_.capacity() * sizeof(Tile) + entries_.capacity() * sizeof(Entry) +
+             bits_.capacity() * 8 + below_.capacity() * 2;
   for (const Slot& s : slots_)
-    b += s.hist.capacity() * 4 + (s.values.capacity() + s.sorted.capacity()) * 2 +
+    b += (s.values.capacity() + s.sorted.capacity()) * 2 +
          s.entries.capacity() * sizeof(Entry);
   return b;
 }
@@ -63,38 +70,26 @@ size_t ValueTables::bytes() const {
 void ValueTables::Count(const Plane& plane, const TileHistogrammer& tiles, int t, uint32_t* share,
                         uint32_t* blocks, int slot) {
   Slot& s = slots_[static_cast<size_t>(slot)];
-  uint32_t* hist = s.hist.data();
   uint16_t* values = s.values.data();
+  // The tile's samples, sorted; then their runs are its values and counts.
   int n = 0;
-  int lo = bins_, hi = -1;
-  // The tile's distinct values as they first come, and their counts.
   tiles.ForEachWideSample(plane, t % grid_.tiles_x, t / grid_.tiles_x, [&](uint32_t v, bool inside) {
-    if (hist[v]++ == 0) {
-      values[n++] = static_cast<uint16_t>(v);
-      lo = std::min(lo, static_cast<int>(v));
-      hi = std::max(hi, static_cast<int>(v));
-    }
+    values[n++] = static_cast<uint16_t>(v);
     if (inside && share) ++share[v];
   });
-  // Sorted: by a walk over the histogram where the values lie close, else
-  // by a radix sort.
+  SortWords(values, n, s.sorted.data());
   Entry* entries = &entries_[static_cast<size_t>(t) * cap_];
-  uint16_t* start = values;
-  if (n > 0 && hi - lo + 1 <= 8 * n) {
-    int k = 0;
-    for (int v = lo; v <= hi; ++v)
-      if (hist[v] != 0) start[k++] = static_cast<uint16_t>(v);
-  } else {
-    SortWords(values, n, s.sorted.data());
-  }
   if (blocks) std::fill(blocks, blocks + kCoarseBins, 0u);
-  for (int e = 0; e < n; ++e) {
-    const uint32_t v = start[e];
-    entries[e] = Entry{hist[v], static_cast<uint16_t>(v), 0, 0};
-    hist[v] = 0;
-    if (blocks) blocks[v >> depth_shift_] += entries[e].sum;
+  int k = 0;
+  for (int i = 0; i < n;) {
+    const uint32_t v = values[i];
+    int j = i + 1;
+    while (j < n && values[j] == v) ++j;
+    entries[k++] = Entry{static_cast<uint32_t>(j - i), static_cast<uint16_t>(v), 0, 0};
+    if (blocks) blocks[v >> depth_shift_] += static_cast<uint32_t>(j - i);
+    i = j;
   }
-  tiles_[static_cast<size_t>(t)].n = n;
+  tiles_[static_cast<size_t>(t)].n = k;
 }
 
 void ValueTables::Build(int t, const TableParams& params, const double* mass,
@@ -132,12 +127,19 @@ void ValueTables::Build(int t, const TableParams& params, const double* mass,
     tile.n = n;
     limit *= kSyntheticScale;
   }
+  if (tile.n == 0 || entries[0].start != 0) {
+    std::copy_backward(entries, entries + tile.n, entries + tile.n + 1);
+    entries[0] = Entry{0, 0, 0, 0};
+    ++tile.n;
+  }
   // The counts into running sums of the clipped counts; the excess counted.
   const uint32_t cut = limit != 0 ? limit : UINT32_MAX;
   uint64_t excess = 0;
   uint32_t running = 0;
+  tile.runs = false;
   for (int e = 0; e < tile.n; ++e) {
     const uint32_t lg = entries[e].log_len;
+    tile.runs |= lg != 0;
     const uint32_t per = entries[e].sum;  // the count of each value of the entry
     const uint32_t kept = std::min(per, cut);
     excess += static_cast<uint64_t>(per - kept) << lg;
@@ -152,35 +154,68 @@ void ValueTables::Build(int t, const TableParams& params, const double* mass,
   tile.leftover = leftover;
   tile.batch = spread.batch;
   tile.residual = spread.residual;
+  tile.step = spread.step;
   tile.step_inverse = ((1ull << 32) + spread.step - 1) / spread.step;
   tile.scale = total > 0 ? static_cast<float>(bins_ - 1) / static_cast<float>(total) : 0.0f;
+  Index(t);
 }
 
-void ValueTables::Lookup(int t, const uint16_t* q, int m, uint16_t* out, int step) const {
-  if (m == 0) return;
+void ValueTables::Index(int t) {
+  const Tile& tile = tiles_[static_cast<size_t>(t)];
+  const Entry* entries = &entries_[static_cast<size_t>(t) * cap_];
+  uint64_t* bits = &bits_[static_cast<size_t>(t) * static_cast<size_t>(words_)];
+  uint16_t* below = &below_[static_cast<size_t>(t) * static_cast<size_t>(words_)];
+  // Each word's bits and count of entries, then the counts summed up.
+  std::fill(bits, bits + words_, uint64_t{0});
+  std::fill(below, below + words_, uint16_t{0});
+  for (int e = 0; e < tile.n; ++e) {
+    const uint32_t v = entries[e].start;
+    bits[v >> 6] |= uint64_t{1} << (v & 63);
+    ++below[v >> 6];
+  }
+  uint32_t sum = 0;
+  for (int w = 0; w < words_; ++w) {
+    const uint32_t c = below[w];
+    below[w] = static_cast<uint16_t>(sum);
+    sum += c;
+  }
+}
+
+void ValueTables::Fetch(int t) const {
+  const auto fetch = [](const void* p, size_t bytes) {
+    const char* c = static_cast<const char*>(p);
+    for (size_t b = 0; b < bytes; b += 64) __builtin_prefetch(c + b);
+  };
+  const size_t w = static_cast<size_t>(words_);
+  fetch(&bits_[static_cast<size_t>(t) * w], w * 8);
+  fetch(&below_[static_cast<size_t>(t) * w], w * 2);
+  fetch(&entries_[static_cast<size_t>(t) * cap_],
+        static_cast<size_t>(tiles_[static_cast<size_t>(t)].n + 1) * sizeof(Entry));
+}
+
+void ValueTables::Lookup(int t, const uint16_t* q, int m, uint32_t* counts, uint16_t* out) const {
   const Tile& tile = tiles_[static_cast<size_t>(t)];
   if (tile.scale == 0.0f) {
     for (int i = 0; i < m; ++i)
-      out[i * step] = static_cast<uint16_t>(FinishEntry(q[i], q[i], bins_, range_, strength_));
+      out[i] = static_cast<uint16_t>(FinishEntry(q[i], q[i], bins_, range_, strength_));
     return;
   }
-  const Entry* entries = &entries_[static_cast<size_t>(t) * cap_];
-  const int n = tile.n;
-  // From the first value's place, one merge of the two sorted lists,
-  // without a branch on the data: each step takes an entry or a value.
-  int e = static_cast<int>(
-      std::partition_point(entries, entries + n, [&](const Entry& x) { return x.start <= q[0]; }) -
-      entries);
-  int i = 0;
-  while (i < m) {
-    const uint32_t v = q[i];
-    const bool take = (e < n) & (entries[e].start <= v);
-    out[i * step] = static_cast<uint16_t>(e);
-    e += take;
-    i += !take;
+  kernels::ValueIndex ix;
+  ix.entries = &entries_[static_cast<size_t>(t) * cap_];
+  ix.bits = &bits_[static_cast<size_t>(t) * static_cast<size_t>(words_)];
+  ix.below = &below_[static_cast<size_t>(t) * static_cast<size_t>(words_)];
+  ix.runs = tile.runs;
+  ix.spread = kernels::Spread{0, tile.batch, tile.residual, tile.step};
+  ix.step_inverse = tile.step_inverse;
+  ix.unit = tile.unit;
+  ix.leftover = tile.leftover;
+  ix.scale = tile.scale;
+  ix.max_value = bins_ - 1;
+  kernels::Active().value_entries(ix, q, m, counts, out);
+  if (range_ == Range::kLimited || strength_ < 1.0) {
+    for (int i = 0; i < m; ++i)
+      out[i] = static_cast<uint16_t>(FinishEntry(out[i], q[i], bins_, range_, strength_));
   }
-  for (i = 0; i < m; ++i)
-    out[i * step] = static_cast<uint16_t>(Finish(tile, entries, out[i * step], q[i]));
 }
 
 }  // namespace histeq

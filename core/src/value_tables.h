@@ -12,8 +12,11 @@
 //
 // An entry may also stand for a run of W values with the same count (the
 // blocks a smoothed synthetic histogram spreads evenly, see lut.h), W a
-// power of two. The values asked for come sorted (a region's), so that a
-// tile's entries are walked once for them.
+// power of two. A value's entry is found by its rank among the tile's
+// entries: a bit per value where an entry starts and, per 64 values, the
+// entries below them (2^depth / 64 words of 10 bytes a tile), so the values
+// asked for need no order, and each costs the same few instructions
+// (kernels' value_entries).
 #ifndef HISTEQ_SRC_VALUE_TABLES_H_
 #define HISTEQ_SRC_VALUE_TABLES_H_
 
@@ -22,6 +25,7 @@
 #include <vector>
 
 #include "histeq/equalizer.h"
+#include "kernels/kernels.h"
 #include "lut.h"
 #include "round.h"
 #include "tiles.h"
@@ -74,9 +78,13 @@ class ValueTables {
     strength_ = params.strength;
   }
 
-  // Tile t's table entries (as applied) for the values q[0] < q[1] < ... <
-  // q[m - 1], into out[0], out[step], ...
-  void Lookup(int t, const uint16_t* q, int m, uint16_t* out, int step) const;
+  // Tile t's table entries (as applied) for the m values q[0 .. m - 1],
+  // into out[0 .. m - 1], with `counts` scratch for m.
+  void Lookup(int t, const uint16_t* q, int m, uint32_t* counts, uint16_t* out) const;
+
+  // Asks for tile t's index and entries in this core's cache (a region's
+  // Lookup reads them at random: fetched one region ahead, they are there).
+  void Fetch(int t) const;
 
   size_t bytes() const;
 
@@ -85,30 +93,25 @@ class ValueTables {
     int n = 0;           // entries
     uint32_t batch = 0;  // the handed-out excess (ClipSpread)
     uint32_t residual = 0;
+    uint32_t step = 1;
     uint64_t step_inverse = 0;  // ceil(2^32 / step): v / step for v < 65536
     uint32_t unit = 1;          // the counts of each handed-out one (kSyntheticScale when smoothed)
     uint32_t leftover = 0;      // ... and the excess of less than a unit, at bin 0
     float scale = 0.0f;         // float(bins - 1) / the histogram's sum; 0: identity
+    bool runs = false;          // some entry stands for a run of values
   };
   // An entry: its first value, log2 of its run of values, and the clipped
   // counts of the entries before it (after Count: its own count).
-  struct Entry {
-    uint32_t sum;
-    uint16_t start;
-    uint8_t log_len;
-    uint8_t unused;
-  };
+  using Entry = kernels::ValueEntry;
   // Scratch of one thread.
   struct Slot {
-    std::vector<uint32_t> hist;  // bins counts, zero between tiles
-    std::vector<uint16_t> values, sorted;
+    std::vector<uint16_t> values, sorted;  // a tile's samples
     std::vector<Entry> entries;
   };
 
-  // The table entry of value u: C(u) from the entries, e being the number
-  // of entries that start at or below u (their last one holds u, or lies
-  // below it), then rounded, saturated and finished as a whole table's.
-  uint32_t Finish(const Tile& tile, const Entry* entries, int e, uint32_t u) const;
+  // Tile t's entries from Build on: one at value 0 first (of no count
+  // when the tile has none there), and the rank index.
+  void Index(int t);
 
   TileGrid grid_;
   int bins_ = 0;
@@ -119,28 +122,11 @@ class ValueTables {
   double strength_ = 1.0;
   std::vector<Tile> tiles_;
   std::vector<Entry> entries_;     // per tile, cap_
+  int words_ = 0;                  // index words per tile: bins / 64
+  std::vector<uint64_t> bits_;     // per tile, words_
+  std::vector<uint16_t> below_;    // per tile, words_
   std::vector<Slot> slots_;
 };
-
-inline uint32_t ValueTables::Finish(const Tile& tile, const Entry* entries, int e,
-                                    uint32_t u) const {
-  uint64_t c = static_cast<uint64_t>(tile.batch) * (u + 1);
-  if (tile.residual != 0) {
-    const uint32_t q = static_cast<uint32_t>((u * tile.step_inverse) >> 32) + 1;
-    c += q < tile.residual ? q : tile.residual;
-  }
-  c = c * tile.unit + tile.leftover;
-  if (e > 0) {
-    const Entry& a = entries[e - 1];
-    const uint32_t lg = a.log_len;
-    const uint32_t run = u - a.start + 1, len = 1u << lg;
-    c += a.sum + (run < len ? run : len) * ((entries[e].sum - a.sum) >> lg);
-  }
-  const int r = RoundHalfEven(static_cast<float>(c) * tile.scale);
-  const int max_value = bins_ - 1;
-  const uint32_t entry = static_cast<uint32_t>(r < 0 ? 0 : (r > max_value ? max_value : r));
-  return FinishEntry(entry, static_cast<int>(u), bins_, range_, strength_);
-}
 
 }  // namespace histeq
 

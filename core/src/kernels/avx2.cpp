@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "kernels/kernels.h"
+#include "kernels/value_entries.h"
 #include "kernels/x86.h"
 #include "prefetch.h"
 
@@ -313,6 +314,40 @@ void Interp16(uint8_t* p, int n, const Weights& w, const uint64_t* q) {
   }
 }
 
+// The counts one value at a time (popcnt), then eight entries at a time as
+// the scalar kernel makes them: v / step by a float division, exact here (v
+// and step below 2^16: a quotient just under a whole number is at least
+// 1 / step below it, 2^-16 of it, far more than a float's rounding).
+void ValueEntries(const ValueIndex& ix, const uint16_t* q, int n, uint32_t* counts,
+                  uint16_t* out) {
+  CountsOf(ix, q, n, counts, [](uint64_t x) { return static_cast<uint32_t>(_mm_popcnt_u64(x)); });
+  const __m256i zero = _mm256_setzero_si256(), one = _mm256_set1_epi32(1);
+  const __m256i top = _mm256_set1_epi32(ix.max_value);
+  const __m256i batch = _mm256_set1_epi32(static_cast<int>(ix.spread.batch));
+  const __m256i residual = _mm256_set1_epi32(static_cast<int>(ix.spread.residual));
+  const __m256i unit = _mm256_set1_epi32(static_cast<int>(ix.unit));
+  const __m256i leftover = _mm256_set1_epi32(static_cast<int>(ix.leftover));
+  const __m256 step = _mm256_set1_ps(static_cast<float>(ix.spread.step));
+  const __m256 scale = _mm256_set1_ps(ix.scale);
+  int i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256i v = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(q + i)));
+    const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(counts + i));
+    const __m256i d = _mm256_cvttps_epi32(_mm256_div_ps(_mm256_cvtepi32_ps(v), step));
+    const __m256i added =
+        _mm256_add_epi32(_mm256_mullo_epi32(batch, _mm256_add_epi32(v, one)),
+                         _mm256_min_epu32(_mm256_add_epi32(d, one), residual));
+    const __m256i all =
+        _mm256_add_epi32(_mm256_add_epi32(_mm256_mullo_epi32(added, unit), leftover), c);
+    __m256i r = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_cvtepi32_ps(all), scale));
+    r = _mm256_min_epi32(_mm256_max_epi32(r, zero), top);
+    const __m256i words = _mm256_permute4x64_epi64(_mm256_packus_epi32(r, r), 0x08);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm256_castsi256_si128(words));
+  }
+  for (; i < n; ++i)
+    out[i] = FinishValue(ix, q[i], counts[i], [](float x) { return _mm_cvtss_si32(_mm_set_ss(x)); });
+}
+
 }  // namespace
 
 void FillAvx2(Kernels* k) {
@@ -330,6 +365,7 @@ void FillAvx2(Kernels* k) {
   k->interp8_strided = Interp8Strided;
   k->interp8_strided_block = 8;
   k->pack16 = Pack16;
+  k->value_entries = ValueEntries;
   k->interp16 = Interp16;
   k->interp16_block = 8;
 }

@@ -17,7 +17,7 @@ bool Always() { return true; }
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 // libgcc checks that the OS saves the vector state (XCR0) too.
 bool HasSse2() { return __builtin_cpu_supports("sse2"); }
-bool HasAvx2() { return __builtin_cpu_supports("avx2"); }
+bool HasAvx2() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt"); }
 bool HasAvx512() {
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
          __builtin_cpu_supports("avx512vbmi");

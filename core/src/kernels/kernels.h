@@ -93,6 +93,29 @@ struct Counter8 {
   void (*finish)(void* state, uint32_t* hist);
 };
 
+// A tile's CLAHE table kept by value (ValueTables, value_tables.h): its
+// entries sorted by first value, the first starting at 0, each holding the
+// clipped counts of the entries before it, one more after the last holding
+// the total; and a rank index over them.
+struct ValueEntry {
+  uint32_t sum;     // the clipped counts of the entries before this one
+  uint16_t start;   // its first value
+  uint8_t log_len;  // log2 of its run of values, each of the same count
+  uint8_t unused;
+};
+struct ValueIndex {
+  const ValueEntry* entries;
+  const uint64_t* bits;    // bit v % 64 of word v / 64: an entry starts at v
+  const uint16_t* below;   // word w: the entries that start below 64 w
+  bool runs;               // some entry has log_len > 0
+  Spread spread;           // limit unused
+  uint64_t step_inverse;   // ceil(2^32 / spread.step): v / step = (v * it) >> 32
+  uint32_t unit;           // the counts of each handed-out one
+  uint32_t leftover;       // added to every entry
+  float scale;
+  int max_value;
+};
+
 struct Kernels {
   SimdLevel level;
 
@@ -137,6 +160,17 @@ struct Kernels {
                    float scale, int max_value, uint64_t* kept, uint8_t* lut);
   int (*cdf_span16)(const uint32_t* hist, int first, int end, const Spread& spread,
                     float scale, int max_value, uint64_t* kept, uint16_t* lut);
+
+  // out[i] for the n values q[i]: their table entries in `index` (before
+  // range and strength), with `counts` scratch for n. r = the entries that
+  // start at or below v, a = the last of them (it holds v, or lies below
+  // it): C(v) = a.sum + min(v - a.start + 1, 2^a.log_len) ((the next sum -
+  // a.sum) >> a.log_len) + (batch (v + 1) + min(residual, v / step + 1))
+  // unit + leftover; the entry is round-half-even(float(C(v)) * scale)
+  // saturated to 0 .. max_value. Any n (the rank is found one value at a
+  // time; the rest runs in whole vectors and the kernel's own tail).
+  void (*value_entries)(const ValueIndex& index, const uint16_t* q, int n, uint32_t* counts,
+                        uint16_t* out);
 
   // Makes a region ready for interp8 / interp8_strided with this pixel step
   // (packs the quads unless the kernel reads the tables themselves).

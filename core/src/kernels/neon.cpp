@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "kernels/kernels.h"
+#include "kernels/value_entries.h"
 #include "prefetch.h"
 
 namespace histeq {
@@ -368,6 +369,37 @@ void Delta4(uint8_t* px, int n, const Rgb4& l, const uint8_t* y, const uint8_t* 
   }
 }
 
+// The counts one value at a time (CNT), then four entries at a time as the
+// scalar kernel makes them, v / step by CdfSpan's multiply.
+void ValueEntries(const ValueIndex& ix, const uint16_t* q, int n, uint32_t* counts,
+                  uint16_t* out) {
+  CountsOf(ix, q, n, counts, [](uint64_t x) { return static_cast<uint32_t>(__builtin_popcountll(x)); });
+  const uint32_t step = ix.spread.step;
+  const int32x4_t top = vdupq_n_s32(ix.max_value);
+  const uint32x4_t one = vdupq_n_u32(1), batch = vdupq_n_u32(ix.spread.batch);
+  const uint32x4_t residual = vdupq_n_u32(ix.spread.residual);
+  const uint32x4_t unit = vdupq_n_u32(ix.unit), leftover = vdupq_n_u32(ix.leftover);
+  const uint32x4_t recip =
+      vdupq_n_u32(step > 1 ? static_cast<uint32_t>((uint64_t{1} << 32) / step + 1) : 0);
+  const uint32x4_t by_one = vdupq_n_u32(step == 1 ? 0xffffffffu : 0);
+  const float32x4_t scale = vdupq_n_f32(ix.scale);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const uint32x4_t v = vmovl_u16(vld1_u16(q + i));
+    const uint32x4_t high =
+        vuzp2q_u32(vreinterpretq_u32_u64(vmull_u32(vget_low_u32(v), vget_low_u32(recip))),
+                   vreinterpretq_u32_u64(vmull_high_u32(v, recip)));
+    const uint32x4_t d = vbslq_u32(by_one, v, high);
+    const uint32x4_t added =
+        vaddq_u32(vmulq_u32(batch, vaddq_u32(v, one)), vminq_u32(vaddq_u32(d, one), residual));
+    const uint32x4_t all = vaddq_u32(vmlaq_u32(leftover, added, unit), vld1q_u32(counts + i));
+    const int32x4_t r = vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(vreinterpretq_s32_u32(all)), scale));
+    Store4(out + i, vminq_s32(r, top));  // below 0: 0, by the saturating narrowing
+  }
+  for (; i < n; ++i)
+    out[i] = FinishValue(ix, q[i], counts[i], [](float x) { return static_cast<int>(vcvtns_s32_f32(x)); });
+}
+
 }  // namespace
 
 void FillNeon(Kernels* k) {
@@ -386,6 +418,7 @@ void FillNeon(Kernels* k) {
   k->interp8_strided = Interp8Strided;
   k->interp8_strided_block = 16;
   k->pack16 = Pack16;
+  k->value_entries = ValueEntries;
   k->interp16 = Interp16;
   k->interp16_block = 4;
   k->luma4 = Luma4;

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "kernels/kernels.h"
+#include "kernels/value_entries.h"
 #include "round.h"
 
 namespace histeq {
@@ -234,6 +235,12 @@ void DeltaAny(uint8_t* r, uint8_t* g, uint8_t* b, int step, int n, const uint8_t
   }
 }
 
+void ValueEntries(const ValueIndex& ix, const uint16_t* q, int n, uint32_t* counts,
+                  uint16_t* out) {
+  CountsOf(ix, q, n, counts, [](uint64_t x) { return static_cast<uint32_t>(__builtin_popcountll(x)); });
+  for (int i = 0; i < n; ++i) out[i] = FinishValue(ix, q[i], counts[i], RoundHalfEven);
+}
+
 }  // namespace
 
 void FillScalar(Kernels* k) {
@@ -258,6 +265,7 @@ void FillScalar(Kernels* k) {
   k->interp8_strided = Interp8Strided;
   k->interp8_strided_block = 1;
   k->pack16 = Pack16;
+  k->value_entries = ValueEntries;
   k->interp16 = Interp16;
   k->interp16_block = 1;
   k->interp_codec = InterpCodec;
