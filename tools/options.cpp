@@ -26,6 +26,11 @@ const char kUsage[] =
     "                          blotches; 0 = automatic (none in global mode, as\n"
     "                          cv::equalizeHist; 2 in adaptive mode), up to 1000\n"
     "                          (default: 3)\n"
+    "  --clip-spread all|range where the clip limit hands out what it cuts\n"
+    "                          off, in global mode: over all codes (all, as\n"
+    "                          OpenCV) or over the codes the frame occupies\n"
+    "                          (range: more contrast on dull footage)\n"
+    "                          (default: all)\n"
     "  --smoothing N           temporal smoothing in frames, 0..300 (default:\n"
     "                          15 for videos, so the picture does not pump)\n"
     "  --preview               write OUTPUT (.png) as the original and the\n"
@@ -105,6 +110,10 @@ int ParseOptions(int argc, char** argv, Options* o) {
       if (!ParseNumber(v, 0.0, 1000.0, &number))
         return UsageError("--clip-limit must be a number from 0 to 1000, not", v);
       o->clip_limit = number;
+    } else if ((v = ValueOf("--clip-spread", argc, argv, &i, &missing))) {
+      if (std::strcmp(v, "all") != 0 && std::strcmp(v, "range") != 0)
+        return UsageError("--clip-spread must be all or range, not", v);
+      o->clip_spread = v;
     } else if ((v = ValueOf("--smoothing", argc, argv, &i, &missing))) {
       if (!ParseNumber(v, 0.0, 300.0, &number) || number != std::floor(number))
         return UsageError("--smoothing must be a whole number from 0 to 300, not", v);

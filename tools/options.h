@@ -14,6 +14,7 @@ struct Options {
   // element's own defaults (strength 1, no clip limit) are cv::equalizeHist.
   double strength = 0.8;
   double clip_limit = 3.0;      // 0: the element's automatic choice
+  std::string clip_spread = "all";  // or "range": the element's clip-spread
   unsigned smoothing = 0;
   bool smoothing_set = false;   // not given: 15 for videos, 0 for pictures
   bool preview = false;
