@@ -16,11 +16,11 @@ lines=(
   # 1: a low-contrast test picture restored, in a window
   "gst-launch-1.0 videotestsrc ! videobalance contrast=0.4 ! histeq ! videoconvert ! autovideosink"
   # 2: a webcam, equalized live, contrast-limited (histeq-enhance's settings: docs/enhance-defaults.md)
-  "gst-launch-1.0 v4l2src ! videoconvert ! histeq clip-limit=3 strength=0.8 smoothing=15 ! videoconvert ! autovideosink"
+  "gst-launch-1.0 v4l2src ! videoconvert ! histeq clip-limit=1.5 clip-spread=range strength=0.8 smoothing=15 ! videoconvert ! autovideosink"
   # 3: a dull test clip to play with (2 s of VP8), written to INPUT
   "gst-launch-1.0 -e videotestsrc num-buffers=60 pattern=ball ! video/x-raw,width=640,height=360 ! videobalance contrast=0.35 brightness=-0.1 ! videoconvert ! vp8enc deadline=1 ! webmmux ! filesink location=$INPUT"
   # 4: enhancing a file: decode, equalize (histeq-enhance's settings), encode (video only; any decodable INPUT)
-  "gst-launch-1.0 -e filesrc location=$INPUT ! decodebin ! videoconvert ! histeq clip-limit=3 strength=0.8 smoothing=15 ! videoconvert ! vp8enc deadline=1 ! webmmux ! filesink location=$OUTPUT"
+  "gst-launch-1.0 -e filesrc location=$INPUT ! decodebin ! videoconvert ! histeq clip-limit=1.5 clip-spread=range strength=0.8 smoothing=15 ! videoconvert ! vp8enc deadline=1 ! webmmux ! filesink location=$OUTPUT"
   # 5: GRAY8 output, byte-for-byte cv::equalizeHist
   "gst-launch-1.0 videotestsrc num-buffers=1 ! videoconvert ! video/x-raw,format=GRAY8 ! histeq ! pngenc ! filesink location=/tmp/histeq-gray.png"
   # 6: limited-range output forced (16-235) whatever the caps say

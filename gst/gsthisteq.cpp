@@ -156,6 +156,7 @@ enum
   PROP_ROI_HEIGHT,
   PROP_ROI_META,
   PROP_ROI_TYPE,
+  PROP_CLIP_SPREAD,
 };
 
 #define DEFAULT_PROP_MODE GST_HISTEQ_MODE_GLOBAL
@@ -176,6 +177,7 @@ enum
 #define MAX_PROP_ROI G_MAXINT
 #define DEFAULT_PROP_ROI_META FALSE
 #define DEFAULT_PROP_ROI_TYPE ""
+#define DEFAULT_PROP_CLIP_SPREAD GST_HISTEQ_CLIP_SPREAD_ALL
 
 #define HISTEQ_FORMATS \
   "{ GRAY8, I420, YV12, NV12, NV21, Y41B, Y42B, Y444, NV16, NV24, " \
@@ -192,6 +194,7 @@ struct GstHisteqSettings
 {
   GstHisteqMode mode = DEFAULT_PROP_MODE;
   double clip_limit = DEFAULT_PROP_CLIP_LIMIT;
+  GstHisteqClipSpread clip_spread = DEFAULT_PROP_CLIP_SPREAD;
   guint tiles_x = DEFAULT_PROP_TILES;
   guint tiles_y = DEFAULT_PROP_TILES;
   double strength = DEFAULT_PROP_STRENGTH;
@@ -308,6 +311,9 @@ gst_histeq_set_property (GObject * object, guint prop_id,
     case PROP_CLIP_LIMIT:
       s->clip_limit = g_value_get_double (value);
       break;
+    case PROP_CLIP_SPREAD:
+      s->clip_spread = (GstHisteqClipSpread) g_value_get_enum (value);
+      break;
     case PROP_TILES_X:
       s->tiles_x = g_value_get_uint (value);
       break;
@@ -376,6 +382,9 @@ gst_histeq_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_CLIP_LIMIT:
       g_value_set_double (value, s->clip_limit);
+      break;
+    case PROP_CLIP_SPREAD:
+      g_value_set_enum (value, s->clip_spread);
       break;
     case PROP_TILES_X:
       g_value_set_uint (value, s->tiles_x);
@@ -697,6 +706,8 @@ gst_histeq_transform_frame_ip (GstVideoFilter * filter, GstVideoFrame * frame)
   params.mode = s.mode == GST_HISTEQ_MODE_ADAPTIVE ? histeq::Mode::kAdaptive :
       histeq::Mode::kGlobal;
   params.clip_limit = s.clip_limit;
+  params.clip_spread = s.clip_spread == GST_HISTEQ_CLIP_SPREAD_RANGE ?
+      histeq::ExcessSpread::kRange : histeq::ExcessSpread::kAll;
   params.tiles_x = (int) s.tiles_x;
   params.tiles_y = (int) s.tiles_y;
   params.strength = s.strength;
@@ -837,6 +848,16 @@ gst_histeq_class_init (GstHisteqClass * klass)
           "2 in adaptive mode. Non-zero in global mode gives contrast-limited "
           "global equalization; 256 or more never clips",
           0.0, MAX_PROP_CLIP_LIMIT, DEFAULT_PROP_CLIP_LIMIT, flags));
+  g_object_class_install_property (gobject_class, PROP_CLIP_SPREAD,
+      g_param_spec_enum ("clip-spread", "Clip spread",
+          "Where global mode's clip limit hands out the counts it cuts off: "
+          "all = over every code, the mapping from code 0 (OpenCV's CLAHE); "
+          "range = over the codes the frame occupies only, from its lowest "
+          "to its highest, the mapping from the lowest (as cv::equalizeHist), "
+          "so on a dull frame the excess buys contrast. A flat frame is left "
+          "as it is with range. Global mode only (adaptive mode ignores it); "
+          "no effect without a clip limit",
+          GST_TYPE_HISTEQ_CLIP_SPREAD, DEFAULT_PROP_CLIP_SPREAD, flags));
   g_object_class_install_property (gobject_class, PROP_TILES_X,
       g_param_spec_uint ("tiles-x", "Tiles across",
           "Columns of the adaptive tile grid (OpenCV's tileGridSize.width); "
@@ -954,6 +975,8 @@ gst_histeq_class_init (GstHisteqClass * klass)
 
   gst_type_mark_as_plugin_api (GST_TYPE_HISTEQ_MODE, (GstPluginAPIFlags) 0);
   gst_type_mark_as_plugin_api (GST_TYPE_HISTEQ_RANGE, (GstPluginAPIFlags) 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_HISTEQ_CLIP_SPREAD,
+      (GstPluginAPIFlags) 0);
 }
 
 static void

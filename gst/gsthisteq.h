@@ -41,6 +41,22 @@ typedef enum {
 #define GST_TYPE_HISTEQ_MODE (gst_histeq_mode_get_type ())
 GType gst_histeq_mode_get_type (void);
 
+/**
+ * GstHisteqClipSpread:
+ * @GST_HISTEQ_CLIP_SPREAD_ALL: the excess over all codes (OpenCV's)
+ * @GST_HISTEQ_CLIP_SPREAD_RANGE: the excess over the codes the frame
+ *   occupies, the mapping from the lowest of them
+ *
+ * Where global mode's clip limit hands out the counts it cuts off.
+ */
+typedef enum {
+  GST_HISTEQ_CLIP_SPREAD_ALL,
+  GST_HISTEQ_CLIP_SPREAD_RANGE,
+} GstHisteqClipSpread;
+
+#define GST_TYPE_HISTEQ_CLIP_SPREAD (gst_histeq_clip_spread_get_type ())
+GType gst_histeq_clip_spread_get_type (void);
+
 #define GST_TYPE_HISTEQ (gst_histeq_get_type ())
 G_DECLARE_FINAL_TYPE (GstHisteq, gst_histeq, GST, HISTEQ, GstVideoFilter)
 

@@ -43,3 +43,23 @@ gst_histeq_mode_get_type (void)
   }
   return type;
 }
+
+GType
+gst_histeq_clip_spread_get_type (void)
+{
+  static gsize type = 0;
+  static const GEnumValue values[] = {
+    {GST_HISTEQ_CLIP_SPREAD_ALL,
+        "All: the excess over every code, the mapping from code 0 (OpenCV's "
+          "CLAHE, cv::createCLAHE(clip, 1x1))", "all"},
+    {GST_HISTEQ_CLIP_SPREAD_RANGE,
+        "Range: the excess over the codes the frame occupies, the mapping "
+          "from the lowest (as cv::equalizeHist)", "range"},
+    {0, NULL, NULL},
+  };
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstHisteqClipSpread", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}

@@ -13,6 +13,7 @@ of its contrast with a flat gain <= 3; a clip at 40 % contrast ("-40") gets
 
     GST_PLUGIN_PATH=build/gst scripts/measure-enhance.py [FOOTAGE_DIR]
         [--setting "mode=global clip-limit=2.2 smoothing=15"]... [--markdown]
+        [--only range]
         [--via build/tools/histeq-enhance]
     scripts/measure-enhance.py --picture OUT.png CLIP [--grey] --setting ...
 
@@ -49,6 +50,11 @@ CANDIDATES = [
     "mode=global clip-limit=4 smoothing=15",
     "mode=global clip-limit=3 strength=0.8 smoothing=15",
     "mode=global clip-limit=2.5 smoothing=0",
+] + [
+    # The excess of the clip limit over the occupied codes only (issue #23).
+    f"mode=global clip-limit={c} clip-spread=range strength={s} smoothing=15"
+    for c in (1.5, 2, 2.5, 3) for s in (0.8, 0.9, 1)
+] + [
     "mode=adaptive clip-limit=1.5 smoothing=15",
     "mode=adaptive clip-limit=2 smoothing=15",
     "mode=adaptive clip-limit=3 smoothing=15",
@@ -174,6 +180,10 @@ def main():
         Gst.init(None)
         picture(args[i + 1], args[i + 2], settings or CANDIDATES[:1], "--grey" in args)
         return
+    if "--only" in args:  # --only WORD: the candidates whose setting has WORD
+        i = args.index("--only")
+        settings += [s for s in CANDIDATES if args[i + 1] in s]
+        del args[i:i + 2]
     if "--markdown" in args:
         markdown = True
         args.remove("--markdown")

@@ -1,7 +1,7 @@
 // histeq-enhance: enhances a video or a picture with the histeq element.
 //
 //   histeq-enhance INPUT OUTPUT [--mode global|adaptive] [--strength S]
-//                  [--clip-limit C] [--smoothing N] [--preview] [--show]
+//                  [--clip-limit C] [--clip-spread all|range] [--smoothing N] [--preview] [--show]
 //
 // Videos: uridecodebin -> videoconvert -> videoflip (applies the phone's
 // rotation tag) -> histeq -> encodebin (a profile chosen from OUTPUT's
@@ -141,8 +141,9 @@ bool Discover(const std::string& uri, const std::string& input, Media* media, st
 // The histeq element's settings as gst-launch properties.
 std::string HisteqDescription(const Options& o, bool video) {
   const unsigned smoothing = o.smoothing_set ? o.smoothing : video ? 15u : 0u;
-  gchar* text = g_strdup_printf("histeq mode=%s strength=%g clip-limit=%g smoothing=%u n-threads=0",
-                                o.mode.c_str(), o.strength, o.clip_limit, smoothing);
+  gchar* text = g_strdup_printf(
+      "histeq mode=%s strength=%g clip-limit=%g clip-spread=%s smoothing=%u n-threads=0",
+      o.mode.c_str(), o.strength, o.clip_limit, o.clip_spread.c_str(), smoothing);
   std::string s(text);
   g_free(text);
   return s;

@@ -25,7 +25,12 @@ const char kUsage[] =
     "                          about C times, so flat areas do not turn into\n"
     "                          blotches; 0 = automatic (none in global mode, as\n"
     "                          cv::equalizeHist; 2 in adaptive mode), up to 1000\n"
-    "                          (default: 3)\n"
+    "                          (default: 1.5)\n"
+    "  --clip-spread all|range where the clip limit hands out what it cuts\n"
+    "                          off, in global mode: over all codes (all, as\n"
+    "                          OpenCV) or over the codes the frame occupies\n"
+    "                          (range: more contrast on dull footage)\n"
+    "                          (default: range)\n"
     "  --smoothing N           temporal smoothing in frames, 0..300 (default:\n"
     "                          15 for videos, so the picture does not pump)\n"
     "  --preview               write OUTPUT (.png) as the original and the\n"
@@ -36,9 +41,10 @@ const char kUsage[] =
     "  -h, --help              this help\n"
     "  --version               the version\n"
     "\n"
-    "The defaults (global, --clip-limit 3, --strength 0.8) keep well-exposed\n"
-    "footage as it is and restore dull footage without posterizing flat areas;\n"
-    "--clip-limit 0 --strength 1 is plain histogram equalization.\n"
+    "The defaults (global, --clip-limit 1.5 --clip-spread range, --strength\n"
+    "0.8) keep well-exposed footage as it is and restore dull footage without\n"
+    "posterizing flat areas; --clip-limit 0 --strength 1 is plain histogram\n"
+    "equalization.\n"
     "\n"
     "Ctrl-C stops a video early and still finishes the file cleanly.\n";
 
@@ -105,6 +111,10 @@ int ParseOptions(int argc, char** argv, Options* o) {
       if (!ParseNumber(v, 0.0, 1000.0, &number))
         return UsageError("--clip-limit must be a number from 0 to 1000, not", v);
       o->clip_limit = number;
+    } else if ((v = ValueOf("--clip-spread", argc, argv, &i, &missing))) {
+      if (std::strcmp(v, "all") != 0 && std::strcmp(v, "range") != 0)
+        return UsageError("--clip-spread must be all or range, not", v);
+      o->clip_spread = v;
     } else if ((v = ValueOf("--smoothing", argc, argv, &i, &missing))) {
       if (!ParseNumber(v, 0.0, 300.0, &number) || number != std::floor(number))
         return UsageError("--smoothing must be a whole number from 0 to 300, not", v);

@@ -9,11 +9,13 @@ namespace enhance {
 struct Options {
   std::string input, output;
   std::string mode = "global";  // or "adaptive"
-  // Contrast-limited global equalization, blended 80 % with the input:
-  // chosen by measurement on real footage (docs/enhance-defaults.md). The
-  // element's own defaults (strength 1, no clip limit) are cv::equalizeHist.
+  // Contrast-limited global equalization with the excess over the occupied
+  // codes, blended 80 % with the input: chosen by measurement on real
+  // footage (docs/enhance-defaults.md). The element's own defaults
+  // (strength 1, no clip limit) are cv::equalizeHist.
   double strength = 0.8;
-  double clip_limit = 3.0;      // 0: the element's automatic choice
+  double clip_limit = 1.5;            // 0: the element's automatic choice
+  std::string clip_spread = "range";  // or "all" (OpenCV's): the element's clip-spread
   unsigned smoothing = 0;
   bool smoothing_set = false;   // not given: 15 for videos, 0 for pictures
   bool preview = false;

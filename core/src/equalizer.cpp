@@ -259,7 +259,13 @@ template <typename T>
 bool EqualizerCore::BuildGlobalLut(const SampleFormat& format, const uint32_t* hist,
                                    uint64_t pixels, const Params& p, bool exact, T* lut) {
   const int bins = format.bins();
-  if (p.clip_limit > 0.0) {
+  if (p.clip_limit > 0.0 && p.clip_spread == ExcessSpread::kRange) {
+    // The excess over the occupied codes; a flat frame is left as it is.
+    const uint32_t limit = ClipLimitCount(p.clip_limit, pixels, bins);
+    if (exact ? !BuildRangeClippedLut(hist, bins, limit, lut)
+              : !BuildRangeClippedLutSmoothed(smoother_.regions(), bins, pixels, limit, lut))
+      return false;
+  } else if (p.clip_limit > 0.0) {
     const uint32_t limit = ClipLimitCount(p.clip_limit, pixels, bins);
     if (exact)
       BuildClaheLut(hist, bins, pixels, limit, lut);

@@ -182,6 +182,99 @@ void BuildCdfLutSmoothed(const double* p, int bins, uint64_t pixels, uint32_t li
 }
 
 template <typename T>
+bool BuildRangeClippedLut(const uint32_t* hist, int bins, uint32_t limit, T* lut) {
+  IdentityLut(lut, 0, bins);
+  uint64_t total = 0;
+  for (int v = 0; v < bins; ++v) total += hist[v];
+  if (total == 0) return false;
+  int lo = 0, hi = bins - 1;
+  while (hist[lo] == 0) ++lo;
+  while (hist[hi] == 0) --hi;
+  if (lo == hi) return false;
+
+  // The cut-off counts, handed out over [lo, hi] as OpenCV hands them out
+  // over all bins.
+  const uint64_t excess = ClippedCounts(hist, lo, hi + 1, limit);
+  const uint64_t n = static_cast<uint64_t>(hi - lo + 1);
+  const uint64_t batch = excess / n, residual = excess % n;
+  const uint64_t step = residual != 0 ? std::max<uint64_t>(n / residual, 1) : 1;
+  auto count = [&](int v) {
+    uint64_t c = hist[v];
+    if (limit != 0 && c > limit) c = limit;
+    const uint64_t k = static_cast<uint64_t>(v - lo);
+    return c + batch + (k % step == 0 && k / step < residual ? 1 : 0);
+  };
+  const uint64_t base = count(lo);
+  // cv::equalizeHist's float operations, from lo.
+  const int max_value = bins - 1;
+  const float scale = static_cast<float>(max_value) / static_cast<float>(total - base);
+  uint64_t sum = 0;
+  lut[lo] = 0;
+  for (int v = lo + 1; v <= hi; ++v) {
+    sum += count(v);
+    lut[v] = SaturateRound<T>(static_cast<float>(sum) * scale, max_value);
+  }
+  for (int v = hi + 1; v < bins; ++v) lut[v] = static_cast<T>(max_value);
+  return true;
+}
+
+template <typename T>
+bool BuildRangeClippedLutSmoothed(const double* p, int bins, uint64_t pixels, uint32_t limit,
+                                  T* lut) {
+  IdentityLut(lut, 0, bins);
+  const double n = static_cast<double>(pixels);
+  const double half = pixels > 0 ? 0.5 / n : 0.5;
+  int lo = 0, hi = bins - 1;
+  while (lo < bins && p[lo] < half) ++lo;
+  if (lo == bins) return false;
+  while (p[hi] < half) --hi;
+  if (lo == hi) return false;
+  double excess = 0.0;
+  if (limit > 0)
+    for (int v = 0; v < bins; ++v) excess += std::max(0.0, p[v] * n - limit);
+  // Whole counts as in BuildCdfLutSmoothed: 85.9999999 is 86.
+  constexpr double kWhole = 1e-6;
+  const int span = hi - lo + 1;
+  const double batch = excess > 0.0 ? std::floor(excess / span + kWhole / span) : 0.0;
+  double residual = excess > 0.0 ? std::max(0.0, excess - batch * span) : 0.0;
+  int step = span;
+  if (residual > kWhole) {
+    const int whole = static_cast<int>(std::floor(residual + kWhole));
+    step = whole > 0 ? std::max(span / whole, 1) : span;
+  } else {
+    residual = 0.0;
+  }
+  // The running sum C over every bin (the tails under half a sample
+  // included), twice: for C(lo) and the total, then for the table.
+  const int max_value = bins - 1;
+  auto walk = [&](auto&& at) {
+    double left = residual, cum = 0.0;
+    for (int v = 0; v < bins; ++v) {
+      double x = p[v] * n;
+      if (limit > 0 && x > limit) x = limit;
+      if (v >= lo && v <= hi) {
+        x += batch;
+        if (left > 0.0 && (v - lo) % step == 0) {
+          const double add = std::min(1.0, left);
+          x += add;
+          left -= add;
+        }
+      }
+      cum += x;
+      at(v, cum);
+    }
+    return cum;
+  };
+  double base = 0.0;
+  const double total = walk([&](int v, double cum) {
+    if (v == lo) base = cum;
+  });
+  const double scale = max_value / (total - base);
+  walk([&](int v, double cum) { lut[v] = Saturate<T>((cum - base) * scale, max_value); });
+  return true;
+}
+
+template <typename T>
 void CompressLutToLimitedRange(T* lut, int first, int end, int bins) {
   for (int v = first; v < end; ++v)
     lut[v] = static_cast<T>(FinishEntry(lut[v], v, bins, Range::kLimited, 1.0));
@@ -260,6 +353,8 @@ void BuildSyntheticLut(uint32_t* hist, int bins, uint64_t total, uint32_t limit,
   template void BuildClaheLut<T>(const uint32_t*, int, uint64_t, uint32_t, T*);            \
   template bool BuildEqualizeLutSmoothed<T>(const double*, int, uint64_t, T*);             \
   template void BuildCdfLutSmoothed<T>(const double*, int, uint64_t, uint32_t, T*);        \
+  template bool BuildRangeClippedLut<T>(const uint32_t*, int, uint32_t, T*);               \
+  template bool BuildRangeClippedLutSmoothed<T>(const double*, int, uint64_t, uint32_t, T*); \
   template void BuildSyntheticLut<T>(uint32_t*, int, uint64_t, uint32_t, uint64_t, T*);    \
   template void CompressLutToLimitedRange<T>(T*, int, int, int);                           \
   template void FinishLutSpan<T>(T*, int, int, int, Range, double);

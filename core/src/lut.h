@@ -71,6 +71,32 @@ uint64_t BuildCdfLutSpan(const uint32_t* hist, int first, int end, uint64_t belo
 template <typename T>
 void BuildClaheLut(const uint32_t* hist, int bins, uint64_t pixels, uint32_t limit, T* lut);
 
+// The contrast-limited table of ExcessSpread::kRange. With N the sum of
+// `hist`, lo and hi its lowest and highest occupied bins: when lo == hi (a
+// flat frame, one value only) or N == 0 the table is the identity and the
+// function returns false, as BuildEqualizeLut (the frame is left as it is).
+// Otherwise every bin is clipped at `limit` counts (0: none) and the E
+// counts cut off are handed out over the n = hi - lo + 1 bins [lo, hi] only:
+// E / n to each, then one count each to lo, lo + step, ..., lo + (r - 1)
+// step with r = E % n and step = max(n / r, 1). With C(v) the running sum
+// of that histogram, scale = M / (N - C(lo)) in float, lut[lo] = 0 and
+// lut[v] = saturate(round-half-even(float(C(v) - C(lo)) * scale)) for v >
+// lo; entries below lo are the identity (no sample has them). N - C(lo) >=
+// 1, as bin hi keeps at least one count. With limit 0 this is
+// BuildEqualizeLut, byte for byte.
+template <typename T>
+bool BuildRangeClippedLut(const uint32_t* hist, int bins, uint32_t limit, T* lut);
+// The same from a normalised distribution p of a region of `pixels`
+// samples, in double: lo and hi are the lowest and highest v holding at
+// least half a sample (p[v] * pixels >= 0.5); lo == hi (or none) is flat
+// (identity, false). The counts p * pixels are clipped at `limit`, the
+// excess handed out over [lo, hi] as above (whole counts, the fraction of a
+// count left over to the bin after the last), and lut[v] = round(M * (C(v) -
+// C(lo)) / (pixels - C(lo))) saturated, for every v (below lo: 0).
+template <typename T>
+bool BuildRangeClippedLutSmoothed(const double* p, int bins, uint64_t pixels, uint32_t limit,
+                                  T* lut);
+
 // Tables from a normalised distribution p (sum 1) rather than counts, for
 // temporally averaged histograms; computed in double.
 //

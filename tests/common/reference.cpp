@@ -85,6 +85,44 @@ std::vector<uint16_t> EqualizeLut(const Codes& c) {
   return lut;
 }
 
+std::vector<uint16_t> RangeClippedLut(const Codes& c, double clip) {
+  const int bins = 1 << c.depth, max_value = bins - 1;
+  std::vector<long long> h(bins, 0);
+  for (uint16_t v : c.v) ++h[v];
+  std::vector<uint16_t> lut(bins);
+  for (int v = 0; v < bins; ++v) lut[v] = static_cast<uint16_t>(v);
+  const long long n = static_cast<long long>(c.v.size());
+  if (n == 0) return lut;
+  int lo = 0, hi = max_value;
+  while (h[lo] == 0) ++lo;
+  while (h[hi] == 0) --hi;
+  if (lo == hi) return lut;
+  if (clip > 0) {
+    const long long limit = std::max(1LL, static_cast<long long>(clip * n / bins));
+    long long excess = 0;
+    for (auto& x : h)
+      if (x > limit) {
+        excess += x - limit;
+        x = limit;
+      }
+    const long long span = hi - lo + 1;
+    for (int v = lo; v <= hi; ++v) h[v] += excess / span;
+    long long rest = excess % span;
+    if (rest > 0) {
+      const long long step = std::max(span / rest, 1LL);
+      for (long long i = lo; i <= hi && rest > 0; i += step, --rest) ++h[i];
+    }
+  }
+  const float scale = static_cast<float>(max_value) / static_cast<float>(n - h[lo]);
+  lut[lo] = 0;
+  long long running = 0;
+  for (int v = lo + 1; v < bins; ++v) {
+    running += h[v];
+    lut[v] = static_cast<uint16_t>(RoundHalfEven(static_cast<float>(running) * scale, max_value));
+  }
+  return lut;
+}
+
 std::vector<uint16_t> ToLimited(const std::vector<uint16_t>& full, int depth) {
   const double scale = std::ldexp(1.0, depth - 8), max_value = std::ldexp(1.0, depth) - 1;
   const double lo = 16 * scale, hi = 235 * scale;

@@ -62,6 +62,16 @@ std::vector<uint16_t> EqualizeLut(const Codes& c);
 std::vector<uint16_t> ToLimited(const std::vector<uint16_t>& full, int depth);
 std::vector<uint16_t> Blend(const std::vector<uint16_t>& lut, double strength);
 Codes Apply(const Codes& c, const std::vector<uint16_t>& lut);
+// Global contrast limiting with the excess over the occupied codes
+// (histeq::ExcessSpread::kRange), from its definition: lo, hi = lowest and
+// highest value present; flat (lo == hi) or empty -> identity. Otherwise
+// every count is clipped at max(1, int(clip * N / 2^depth)) (none for clip
+// <= 0), the E counts cut off go E / n to each of the n = hi - lo + 1 values
+// [lo, hi] and one more each to lo, lo + step, ... (E % n of them, step =
+// max(n / (E % n), 1)); with C the running sum from lo, lut[lo] = 0 and
+// lut[v] = saturate(round-half-even(float(C(v) - C(lo)) * (float(M) /
+// float(N - C(lo))))) for v > lo.
+std::vector<uint16_t> RangeClippedLut(const Codes& c, double clip);
 // CLAHE with 2^depth bins: clip limit max(1, int(clip * tile_pixels / 2^depth)),
 // table round(float(cumulative) * (float(M) / tile_pixels)).
 Codes Clahe(const Codes& c, double clip, int tiles_x, int tiles_y, bool limited = false,

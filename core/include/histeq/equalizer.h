@@ -23,6 +23,20 @@ enum class Range {
   kLimited,  // [16, 235] scaled to the depth: studio-range video Y
 };
 
+// Where contrast limiting hands out the counts it cuts off, in global mode.
+enum class ExcessSpread {
+  // Over all 2^depth codes, the table read from code 0: cv::CLAHE's (and
+  // so cv::createCLAHE(clip, Size(1, 1))'s), the default.
+  kAll,
+  // Over the occupied codes only, [lo, hi] (the lowest and highest code
+  // the histogram holds), the table mapped from lo as cv::equalizeHist maps
+  // from its first non-empty bin: on a dull frame that uses a hundred codes
+  // of 256 the cut-off counts buy contrast instead of going to codes no
+  // sample has. See BuildRangeClippedLut (core/src/lut.h) for the exact
+  // arithmetic. Without a clip limit both are cv::equalizeHist.
+  kRange,
+};
+
 // A rectangle of a plane, in samples: columns [x, x + width), rows
 // [y, y + height). Empty when width or height is 0 or less.
 struct Rect {
@@ -45,6 +59,9 @@ struct Params {
   // global mode this is contrast-limited global equalization, which is
   // cv::createCLAHE(clip, Size(1, 1)).
   double clip_limit = 0.0;
+  // Global mode only, with a clip limit; adaptive mode ignores it (every
+  // tile's excess goes over all codes, as cv::CLAHE's).
+  ExcessSpread clip_spread = ExcessSpread::kAll;
   int tiles_x = 8, tiles_y = 8;  // adaptive mode only, 1 or more
   double strength = 1.0;         // 0 (identity) .. 1 (full equalization)
   Range range = Range::kFull;
