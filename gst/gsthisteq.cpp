@@ -25,6 +25,13 @@
  * bounds how much any value range may be stretched, and #GstHisteq:strength
  * blends the result with the original.
  *
+ * In global mode with a clip limit, #GstHisteq:clip-spread=range hands the
+ * counts the limit cuts off only to the codes the frame occupies (from its
+ * darkest to its brightest) and maps from its darkest code, as
+ * cv::equalizeHist does: a dull frame that uses a hundred codes of 256 gets
+ * its contrast back without the flat areas turning into steps. The default,
+ * `all`, spreads them over every code, which is OpenCV's CLAHE.
+ *
  * On video, equalizing every frame on its own makes the picture pump: a
  * bright object entering the frame shifts the whole histogram and every other
  * pixel jumps. With #GstHisteq:smoothing the mapping follows an exponential
