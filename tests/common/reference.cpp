@@ -64,8 +64,22 @@ Codes Deepen(const testimg::Image& img, int depth, uint32_t seed) {
   return c;
 }
 
+// cv::equalizeHist's mapping of the counts h (n samples) from their first
+// bin i0: lut[i0] = 0, then the running sum after i0 scaled in float.
+static void MapFrom(const std::vector<long long>& h, int i0, long long n, std::vector<uint16_t>* lut) {
+  const int max_value = static_cast<int>(h.size()) - 1;
+  const float scale = static_cast<float>(max_value) / static_cast<float>(n - h[i0]);
+  (*lut)[i0] = 0;
+  long long running = 0;
+  for (int v = i0 + 1; v <= max_value; ++v) {
+    running += h[v];
+    (*lut)[v] =
+        static_cast<uint16_t>(RoundHalfEven(static_cast<float>(running) * scale, max_value));
+  }
+}
+
 std::vector<uint16_t> EqualizeLut(const Codes& c) {
-  const int bins = 1 << c.depth, max_value = bins - 1;
+  const int bins = 1 << c.depth;
   std::vector<long long> h(bins, 0);
   for (uint16_t v : c.v) ++h[v];
   std::vector<uint16_t> lut(bins);
@@ -75,13 +89,7 @@ std::vector<uint16_t> EqualizeLut(const Codes& c) {
   int i0 = 0;
   while (h[i0] == 0) ++i0;
   if (h[i0] == n) return lut;
-  const float scale = static_cast<float>(max_value) / static_cast<float>(n - h[i0]);
-  lut[i0] = 0;
-  long long running = 0;
-  for (int v = i0 + 1; v < bins; ++v) {
-    running += h[v];
-    lut[v] = static_cast<uint16_t>(RoundHalfEven(static_cast<float>(running) * scale, max_value));
-  }
+  MapFrom(h, i0, n, &lut);
   return lut;
 }
 
@@ -113,13 +121,7 @@ std::vector<uint16_t> RangeClippedLut(const Codes& c, double clip) {
       for (long long i = lo; i <= hi && rest > 0; i += step, --rest) ++h[i];
     }
   }
-  const float scale = static_cast<float>(max_value) / static_cast<float>(n - h[lo]);
-  lut[lo] = 0;
-  long long running = 0;
-  for (int v = lo + 1; v < bins; ++v) {
-    running += h[v];
-    lut[v] = static_cast<uint16_t>(RoundHalfEven(static_cast<float>(running) * scale, max_value));
-  }
+  MapFrom(h, lo, n, &lut);
   return lut;
 }
 
