@@ -143,7 +143,10 @@ void DecodeStrength(Reader& in, histeq::Params& p) {
 }
 
 void DecodeRange(Reader& in, histeq::Params& p) {
-  p.range = in.Byte() % 2 ? histeq::Range::kLimited : histeq::Range::kFull;
+  // Bit 0 the range, bit 1 where a global clip limit's excess goes.
+  const uint8_t b = in.Byte();
+  p.range = b & 1 ? histeq::Range::kLimited : histeq::Range::kFull;
+  p.clip_spread = b & 2 ? histeq::ExcessSpread::kRange : histeq::ExcessSpread::kAll;
 }
 
 void DecodeSmoothing(Reader& in, histeq::Params& p) {
@@ -154,15 +157,15 @@ void DecodeSmoothing(Reader& in, histeq::Params& p) {
 // Input formats. A first byte below 0x80 is one case of 1 to 3 frames with
 // the same settings (the corpus's older inputs):
 //   kind, width, height, padding, layout bytes, mode, tile range, tiles-x,
-//   tiles-y, clip, strength, range, smoothing, scene threshold, frames,
-//   samples.
+//   tiles-y, clip, strength, range (bit 0 the range, bit 1 the clip
+//   spread), smoothing, scene threshold, frames, samples.
 // A first byte of 0x80 or more is a sequence of 1 + (byte & 7) frames
 // through the same equalizers, the settings changing between them, as the
 // element's properties and caps do:
 //   then per frame a byte saying what changes (the first frame: everything):
 //     bit 0 layout and size (kind, width, height, padding, layout bytes)
 //     bit 1 mode and tiles (mode, tile range, tiles-x, tiles-y)
-//     bit 2 clip, bit 3 strength, bit 4 range,
+//     bit 2 clip, bit 3 strength, bit 4 range and clip spread,
 //     bit 5 smoothing and scene threshold, bit 6 threads (1 + byte % 4),
 //     bit 7 report and overlay (bit 0 report_output, bit 1 draw_histograms)
 //   each followed by its bytes in that order; then the samples.
@@ -328,10 +331,13 @@ void Describe(const std::vector<Case>& steps) {
     const Case& c = steps[i];
     std::fprintf(stderr,
                  "frame %zu: %s %dx%d step %d stride %td depth %d %s tiles %dx%d clip %.3f "
-                 "strength %.3f %s smoothing %d scene %.3f threads %d%s%s\n",
+                 "%s strength %.3f %s smoothing %d scene %.3f threads %d%s%s\n",
                  i, kinds[static_cast<int>(c.kind)], c.width, c.height, c.step, c.stride,
                  c.format.depth, c.params.mode == histeq::Mode::kAdaptive ? "adaptive" : "global",
-                 c.params.tiles_x, c.params.tiles_y, c.params.clip_limit, c.params.strength,
+                 c.params.tiles_x, c.params.tiles_y, c.params.clip_limit,
+                 c.params.clip_spread == histeq::ExcessSpread::kRange ? "spread range"
+                                                                      : "spread all",
+                 c.params.strength,
                  c.params.range == histeq::Range::kLimited ? "limited" : "full",
                  c.params.smoothing, c.params.scene_threshold, c.threads == 0 ? 2 : c.threads,
                  c.params.report_output ? " report" : "",
