@@ -66,7 +66,8 @@ Codes Deepen(const testimg::Image& img, int depth, uint32_t seed) {
 
 // cv::equalizeHist's mapping of the counts h (n samples) from their first
 // bin i0: lut[i0] = 0, then the running sum after i0 scaled in float.
-static void MapFrom(const std::vector<long long>& h, int i0, long long n, std::vector<uint16_t>* lut) {
+static void MapFrom(const std::vector<long long>& h, int i0, long long n,
+                    std::vector<uint16_t>* lut) {
   const int max_value = static_cast<int>(h.size()) - 1;
   const float scale = static_cast<float>(max_value) / static_cast<float>(n - h[i0]);
   (*lut)[i0] = 0;
