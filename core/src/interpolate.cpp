@@ -152,6 +152,32 @@ void TileInterpolator<T>::InterpolateRow(const kernels::Kernels& k, const Plane&
     kernels::RunRow<2>(row, 2, width, k.interp16_block, [&](uint8_t* p, int, int x, int n) {
       k.interp16(p, n, weights(x), quads);
     });
+  } else if (step == 2 && !plane.format.big_endian) {
+    // Little-endian words holding fewer bits (10/12-bit planes, P010's
+    // high bits): a chunk's code values as plain words, the 16-bit kernel
+    // over them, the results (never above the format's maximum, clamped
+    // as the codec kernel clamps) stored back at their shift.
+    const kernels::Codec c = CodecOf(plane.format);
+    constexpr int kChunk = 256;
+    alignas(64) uint16_t words[kChunk];
+    for (int x = 0; x < width; x += kChunk) {
+      const int n = std::min(kChunk, width - x);
+      uint8_t* at = row + 2 * x;
+      for (int i = 0; i < n; ++i) {
+        uint16_t w;
+        std::memcpy(&w, at + 2 * i, 2);
+        words[i] = static_cast<uint16_t>((w >> c.shift) & c.mask);
+      }
+      uint8_t* plain = reinterpret_cast<uint8_t*>(words);
+      kernels::RunRow<2>(plain, 2, n, k.interp16_block, [&](uint8_t* p, int, int xi, int m) {
+        k.interp16(p, m, weights(x + xi), quads);
+      });
+      for (int i = 0; i < n; ++i) {
+        const uint16_t w =
+            static_cast<uint16_t>(std::min<uint32_t>(words[i], c.mask) << c.shift);
+        std::memcpy(at + 2 * i, &w, 2);
+      }
+    }
   } else {
     k.interp_codec(row, step, width, CodecOf(plane.format), weights(0), quads);
   }
