@@ -140,6 +140,35 @@ bool BuildEqualizeLutSmoothed(const double* p, int bins, uint64_t pixels, T* lut
   return true;
 }
 
+namespace {
+
+// The excess of a smoothed histogram handed out over `span` bins as
+// OpenCV hands out whole counts: `batch` to each, then `residual` one count
+// at a time every `step` bins. An average of whole counts is whole only up
+// to rounding (85.9999999): the batch and the step must see 86, or the
+// remainder lands in other bins than OpenCV puts it.
+struct SmoothedSpread {
+  double batch = 0.0, residual = 0.0;
+  int step = 1;
+};
+SmoothedSpread SpreadSmoothed(double excess, int span) {
+  SmoothedSpread s;
+  s.step = span;
+  if (excess <= 0.0) return s;
+  constexpr double kWhole = 1e-6;
+  s.batch = std::floor(excess / span + kWhole / span);
+  s.residual = std::max(0.0, excess - s.batch * span);
+  if (s.residual > kWhole) {
+    const int whole = static_cast<int>(std::floor(s.residual + kWhole));
+    s.step = whole > 0 ? std::max(span / whole, 1) : span;
+  } else {
+    s.residual = 0.0;
+  }
+  return s;
+}
+
+}  // namespace
+
 template <typename T>
 void BuildCdfLutSmoothed(const double* p, int bins, uint64_t pixels, uint32_t limit, T* lut) {
   const double n = static_cast<double>(pixels);
@@ -147,22 +176,10 @@ void BuildCdfLutSmoothed(const double* p, int bins, uint64_t pixels, uint32_t li
   double excess = 0.0;
   if (limit > 0)
     for (int v = 0; v < bins; ++v) excess += std::max(0.0, p[v] * n - limit);
-  double batch = 0.0, residual = 0.0;
-  int step = bins;
-  if (excess > 0.0) {
-    // An average of whole counts is whole only up to rounding (85.9999999):
-    // the batch and the step must see 86, or the remainder lands in other
-    // bins than OpenCV puts it.
-    constexpr double kWhole = 1e-6;
-    batch = std::floor(excess / bins + kWhole / bins);
-    residual = std::max(0.0, excess - batch * bins);
-    if (residual > kWhole) {
-      const int whole = static_cast<int>(std::floor(residual + kWhole));
-      step = whole > 0 ? std::max(bins / whole, 1) : bins;
-    } else {
-      residual = 0.0;
-    }
-  }
+  const SmoothedSpread spread = SpreadSmoothed(excess, bins);
+  const double batch = spread.batch;
+  double residual = spread.residual;
+  const int step = spread.step;
   // The remainder, one count at a time to bins 0, step, 2 step, ...; the
   // fraction of a count left over goes to the next bin in the same walk.
   const int max_value = bins - 1;
@@ -232,18 +249,9 @@ bool BuildRangeClippedLutSmoothed(const double* p, int bins, uint64_t pixels, ui
   double excess = 0.0;
   if (limit > 0)
     for (int v = 0; v < bins; ++v) excess += std::max(0.0, p[v] * n - limit);
-  // Whole counts as in BuildCdfLutSmoothed: 85.9999999 is 86.
-  constexpr double kWhole = 1e-6;
-  const int span = hi - lo + 1;
-  const double batch = excess > 0.0 ? std::floor(excess / span + kWhole / span) : 0.0;
-  double residual = excess > 0.0 ? std::max(0.0, excess - batch * span) : 0.0;
-  int step = span;
-  if (residual > kWhole) {
-    const int whole = static_cast<int>(std::floor(residual + kWhole));
-    step = whole > 0 ? std::max(span / whole, 1) : span;
-  } else {
-    residual = 0.0;
-  }
+  const SmoothedSpread spread = SpreadSmoothed(excess, hi - lo + 1);
+  const double batch = spread.batch, residual = spread.residual;
+  const int step = spread.step;
   // The running sum C over every bin (the tails under half a sample
   // included), twice: for C(lo) and the total, then for the table.
   const int max_value = bins - 1;
