@@ -5,20 +5,22 @@
 #include "vectors.h"
 
 namespace histeq {
+namespace {
 
-void SortWords(uint16_t* w, int n, uint16_t* scratch) {
-  uint32_t low[257] = {}, high[257] = {};
-  for (int i = 0; i < n; ++i) {
-    ++low[(w[i] & 0xff) + 1];
-    ++high[(w[i] >> 8) + 1];
-  }
-  for (int d = 0; d < 256; ++d) {
-    low[d + 1] += low[d];
-    high[d + 1] += high[d];
-  }
-  for (int i = 0; i < n; ++i) scratch[low[w[i] & 0xff]++] = w[i];
-  for (int i = 0; i < n; ++i) w[high[scratch[i] >> 8]++] = scratch[i];
+// The set bits of x (a word of the index), without the instruction baseline
+// x86-64 lacks.
+inline int Popcount(uint64_t x) {
+#if defined(__POPCNT__) || defined(__aarch64__)
+  return __builtin_popcountll(x);
+#else
+  x -= (x >> 1) & 0x5555555555555555ull;
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+  return static_cast<int>((x * 0x0101010101010101ull) >> 56);
+#endif
 }
+
+}  // namespace
 
 bool ValueTables::Pays(const TileGrid& grid, int bins, bool kept) {
   if (bins <= kBins8 || !Fits(grid)) return false;
@@ -49,11 +51,9 @@ void ValueTables::Prepare(const TileGrid& grid, int bins, bool smoothed, int slo
     std::vector<Slot>().swap(slots_);
   }
   slots_.resize(static_cast<size_t>(slots));
-  const size_t samples = std::max<size_t>(cap_, static_cast<size_t>(grid.tile_pixels()));
   for (Slot& s : slots_) {
-    if (s.values.size() == samples) continue;
-    s.values.resize(samples);
-    s.sorted.resize(samples);
+    s.again.resize(static_cast<size_t>(grid.tile_pixels()));
+    s.occupied.resize(static_cast<size_t>((words_ + 63) / 64));
     s.entries.resize(cap_);
   }
 }
@@ -62,7 +62,7 @@ size_t ValueTables::bytes() const {
   size_t b = tiles_.capacity() * sizeof(Tile) + entries_.capacity() * sizeof(Entry) +
              bits_.capacity() * 8 + below_.capacity() * 2;
   for (const Slot& s : slots_)
-    b += (s.values.capacity() + s.sorted.capacity()) * 2 +
+    b += s.again.capacity() * 2 + s.occupied.capacity() * 8 +
          s.entries.capacity() * sizeof(Entry);
   return b;
 }
@@ -70,26 +70,57 @@ size_t ValueTables::bytes() const {
 void ValueTables::Count(const Plane& plane, const TileHistogrammer& tiles, int t, uint32_t* share,
                         uint32_t* blocks, int slot) {
   Slot& s = slots_[static_cast<size_t>(slot)];
-  uint16_t* values = s.values.data();
-  // The tile's samples, sorted; then their runs are its values and counts.
-  int n = 0;
+  uint64_t* bits = &bits_[static_cast<size_t>(t) * static_cast<size_t>(words_)];
+  uint16_t* below = &below_[static_cast<size_t>(t) * static_cast<size_t>(words_)];
+  uint64_t* occupied = s.occupied.data();
+  uint16_t* again = s.again.data();
+  // The tile's samples into the bits of the index (a value's first) and
+  // the samples of a value seen before; which words hold entries.
+  std::fill(bits, bits + words_, uint64_t{0});
+  std::fill(occupied, occupied + s.occupied.size(), uint64_t{0});
+  int repeats = 0;
   tiles.ForEachWideSample(plane, t % grid_.tiles_x, t / grid_.tiles_x, [&](uint32_t v, bool inside) {
-    values[n++] = static_cast<uint16_t>(v);
+    uint64_t& word = bits[v >> 6];
+    const uint64_t bit = uint64_t{1} << (v & 63);
+    again[repeats] = static_cast<uint16_t>(v);
+    repeats += (word & bit) != 0;
+    word |= bit;
+    occupied[v >> 12] |= uint64_t{1} << ((v >> 6) & 63);
     if (inside && share) ++share[v];
   });
-  SortWords(values, n, s.sorted.data());
+  // Value 0 is an entry whatever the tile holds (of no count when it has
+  // none there).
+  const uint32_t zeros = static_cast<uint32_t>(bits[0] & 1);
+  bits[0] |= 1;
+  occupied[0] |= 1;
+  // The entries in the order of their values, of one sample each; each
+  // word's entries counted in the word after it: those summed up are the
+  // entries below each word.
   Entry* entries = &entries_[static_cast<size_t>(t) * cap_];
-  if (blocks) std::fill(blocks, blocks + kCoarseBins, 0u);
-  int k = 0;
-  for (int i = 0; i < n;) {
-    const uint32_t v = values[i];
-    int j = i + 1;
-    while (j < n && values[j] == v) ++j;
-    entries[k++] = Entry{static_cast<uint32_t>(j - i), static_cast<uint16_t>(v), 0, 0};
-    if (blocks) blocks[v >> depth_shift_] += static_cast<uint32_t>(j - i);
-    i = j;
+  std::fill(below, below + words_, uint16_t{0});
+  int n = 0;
+  for (size_t o = 0; o < s.occupied.size(); ++o) {
+    for (uint64_t words = occupied[o]; words != 0; words &= words - 1) {
+      const int w = static_cast<int>(o * 64) + __builtin_ctzll(words);
+      const int first = n;
+      for (uint64_t m = bits[w]; m != 0; m &= m - 1)
+        entries[n++] = Entry{1, static_cast<uint16_t>(w * 64 + __builtin_ctzll(m)), 0, 0};
+      if (w + 1 < words_) below[w + 1] = static_cast<uint16_t>(n - first);
+    }
   }
-  tiles_[static_cast<size_t>(t)].n = k;
+  for (int w = 1; w < words_; ++w) below[w] = static_cast<uint16_t>(below[w] + below[w - 1]);
+  entries[0].sum = zeros;
+  // Then the repeated samples, each to its value's entry (found by rank).
+  for (int i = 0; i < repeats; ++i) {
+    const uint32_t v = again[i];
+    const uint64_t at_or_below = bits[v >> 6] & ((uint64_t{2} << (v & 63)) - 1);
+    ++entries[below[v >> 6] + Popcount(at_or_below) - 1].sum;
+  }
+  if (blocks) {
+    std::fill(blocks, blocks + kCoarseBins, 0u);
+    for (int e = 0; e < n; ++e) blocks[entries[e].start >> depth_shift_] += entries[e].sum;
+  }
+  tiles_[static_cast<size_t>(t)].n = n;
 }
 
 void ValueTables::Build(int t, const TableParams& params, const double* mass,
@@ -104,7 +135,8 @@ void ValueTables::Build(int t, const TableParams& params, const double* mass,
     Entry* out = slots_[static_cast<size_t>(slot)].entries.data();
     const int w = 1 << depth_shift_;
     const double scale = static_cast<double>(pixels) * kSyntheticScale;
-    int n = 0, e = 0;
+    // Count's entry at value 0 of no count is no sample: not carried over.
+    int n = 0, e = tile.n > 0 && entries[0].sum == 0 ? 1 : 0;
     total = 0;
     for (int b = 0; b < kCoarseBins; ++b) {
       const double m = mass[b] * scale;
@@ -157,7 +189,7 @@ void ValueTables::Build(int t, const TableParams& params, const double* mass,
   tile.step = spread.step;
   tile.step_inverse = ((1ull << 32) + spread.step - 1) / spread.step;
   tile.scale = total > 0 ? static_cast<float>(bins_ - 1) / static_cast<float>(total) : 0.0f;
-  Index(t);
+  if (mass) Index(t);  // Count's index is of the frame's own entries
 }
 
 void ValueTables::Index(int t) {

@@ -39,10 +39,6 @@ struct TableParams {
   double strength = 1.0;
 };
 
-// Sorts the 16-bit words w[0 .. n - 1] in place (a radix sort on their low,
-// then their high byte), with `scratch` of n words.
-void SortWords(uint16_t* w, int n, uint16_t* scratch);
-
 class ValueTables {
  public:
   // Whether the tables of `grid` at `bins` bins are to be kept by value:
@@ -60,8 +56,9 @@ class ValueTables {
   // `slots` threads' scratch. Allocates only when one of them changes.
   void Prepare(const TileGrid& grid, int bins, bool smoothed, int slots);
 
-  // Counts tile `t` of `plane` (its values and their counts, sorted), with
-  // slot `slot`'s scratch; adds the frame's own samples to `share` (bins
+  // Counts tile `t` of `plane` (its values and their counts, in the order
+  // of their values, and the rank index of them), with slot `slot`'s
+  // scratch; adds the frame's own samples to `share` (bins
   // counts) and the tile's counts by block to `blocks` (kCoarseBins counts,
   // zeroed here) when given.
   void Count(const Plane& plane, const TileHistogrammer& tiles, int t, uint32_t* share,
@@ -86,6 +83,9 @@ class ValueTables {
   // Lookup reads them at random: fetched one region ahead, they are there).
   void Fetch(int t) const;
 
+  // Tile t's entries (after its Build).
+  int entries(int t) const { return tiles_[static_cast<size_t>(t)].n; }
+
   size_t bytes() const;
 
  private:
@@ -105,12 +105,13 @@ class ValueTables {
   using Entry = kernels::ValueEntry;
   // Scratch of one thread.
   struct Slot {
-    std::vector<uint16_t> values, sorted;  // a tile's samples
-    std::vector<Entry> entries;
+    std::vector<uint16_t> again;     // a tile's samples of values seen before
+    std::vector<uint64_t> occupied;  // bit w: index word w holds entries
+    std::vector<Entry> entries;      // a synthetic histogram's
   };
 
-  // Tile t's entries from Build on: one at value 0 first (of no count
-  // when the tile has none there), and the rank index.
+  // The rank index of tile t's entries (a synthetic histogram's: Count
+  // indexes the frame's own).
   void Index(int t);
 
   TileGrid grid_;
