@@ -239,37 +239,54 @@ void TileInterpolator<T>::ApplyRegionsByValue(const Plane& plane, const ValueTab
     const WideCodec codec(plane.format);
     const bool words = PlainWords(plane);
     const int step = plane.pixel_step;
+    // A region whose tables hold about as many entries as it has samples
+    // (noise, grain) gains nothing from finding its values first: its
+    // samples are looked up one by one, in their order, and interpolated
+    // through quads by position (the same quads, so the same bytes).
+    const bool in_words = words || (step == 2 && !plane.format.big_endian);
     for (int s = span_begin; s < span_end; ++s) {
-      if (++seen.id == 0) {  // wrapped: forget every region
-        std::fill(seen.region.begin(), seen.region.end(), 0u);
-        seen.id = 1;
-      }
-      const uint32_t id = seen.id;
-      uint32_t* region = seen.region.data();
-      uint16_t* values = seen.values.data();
-      // The region's distinct values.
-      int n = 0;
       const int x0 = span_x_[s], x1 = span_x_[s + 1];
-      for (int y = y0; y < y1; ++y) {
-        const uint8_t* row = plane.data + y * plane.stride;
-        for (int x = x0; x < x1; ++x) {
-          uint32_t v;
-          if (words) {
-            uint16_t w;
-            std::memcpy(&w, row + 2 * x, 2);
-            v = w;
-          } else {
-            v = codec.Read(row + static_cast<ptrdiff_t>(x) * step);
-          }
-          if (region[v] != id) {
-            region[v] = id;
-            values[n++] = static_cast<uint16_t>(v);
+      const int t[4] = {band.top + span_left_[s], band.top + span_right_[s],
+                        band.bottom + span_left_[s], band.bottom + span_right_[s]};
+      const int samples = (x1 - x0) * (y1 - y0);
+      uint64_t held = 0;
+      for (int j = 0; j < 4; ++j) held += static_cast<uint64_t>(tables.entries(t[j]));
+      const bool by_sample =
+          in_words && samples <= bins_ && held >= 3 * static_cast<uint64_t>(grid_.tile_pixels());
+      uint16_t* values = seen.values.data();
+      int n = 0;
+      if (by_sample) {
+        for (int y = y0; y < y1; ++y) {
+          const uint8_t* row = plane.data + y * plane.stride;
+          for (int x = x0; x < x1; ++x) values[n++] = static_cast<uint16_t>(codec.Read(row + 2 * x));
+        }
+      } else {
+        if (++seen.id == 0) {  // wrapped: forget every region
+          std::fill(seen.region.begin(), seen.region.end(), 0u);
+          seen.id = 1;
+        }
+        const uint32_t id = seen.id;
+        uint32_t* region = seen.region.data();
+        // The region's distinct values.
+        for (int y = y0; y < y1; ++y) {
+          const uint8_t* row = plane.data + y * plane.stride;
+          for (int x = x0; x < x1; ++x) {
+            uint32_t v;
+            if (words) {
+              uint16_t w;
+              std::memcpy(&w, row + 2 * x, 2);
+              v = w;
+            } else {
+              v = codec.Read(row + static_cast<ptrdiff_t>(x) * step);
+            }
+            if (region[v] != id) {
+              region[v] = id;
+              values[n++] = static_cast<uint16_t>(v);
+            }
           }
         }
       }
       // Their entries in the four tables (the same tile twice at the edges).
-      const int t[4] = {band.top + span_left_[s], band.top + span_right_[s],
-                        band.bottom + span_left_[s], band.bottom + span_right_[s]};
       if (s + 1 < spans() && span_right_[s + 1] != span_right_[s]) {
         tables.Fetch(band.top + span_right_[s + 1]);
         if (band.bottom != band.top) tables.Fetch(band.bottom + span_right_[s + 1]);
@@ -286,15 +303,60 @@ void TileInterpolator<T>::ApplyRegionsByValue(const Plane& plane, const ValueTab
           entries[j] = entries[same];
         }
       }
-      for (int i = 0; i < n; ++i) {
-        quads[values[i]] = static_cast<uint64_t>(entries[0][i]) |
-                           static_cast<uint64_t>(entries[1][i]) << 16 |
-                           static_cast<uint64_t>(entries[2][i]) << 32 |
-                           static_cast<uint64_t>(entries[3][i]) << 48;
+      auto quad = [&](int i) {
+        return static_cast<uint64_t>(entries[0][i]) |
+               static_cast<uint64_t>(entries[1][i]) << 16 |
+               static_cast<uint64_t>(entries[2][i]) << 32 |
+               static_cast<uint64_t>(entries[3][i]) << 48;
+      };
+      if (by_sample) {
+        for (int i = 0; i < n; ++i) quads[i] = quad(i);
+        for (int y = y0; y < y1; ++y)
+          InterpolateRowBySample(k, plane, s, y, (y - y0) * (x1 - x0), SplitAt(y, inv_th_).a, quads);
+        continue;
       }
+      for (int i = 0; i < n; ++i) quads[values[i]] = quad(i);
       const kernels::Region8 region8 = {};
       for (int y = y0; y < y1; ++y)
         InterpolateRow(k, plane, s, y, y1, SplitAt(y, inv_th_).a, true, quads, region8);
+    }
+  }
+}
+
+template <typename T>
+void TileInterpolator<T>::InterpolateRowBySample(const kernels::Kernels& k, const Plane& plane,
+                                                 int s, int y, int first, float b,
+                                                 const Quad* quads) const {
+  if constexpr (sizeof(T) == 1) {
+    (void)k, (void)plane, (void)s, (void)y, (void)first, (void)b, (void)quads;
+  } else {
+    // The row's positions in the region as the samples the 16-bit kernel
+    // reads, in chunks; its results stored as InterpolateRow stores them.
+    const int x0 = span_x_[s], width = span_x_[s + 1] - x0;
+    const float b1 = 1.0f - b;
+    uint8_t* row = plane.data + y * plane.stride + static_cast<ptrdiff_t>(x0) * 2;
+    const bool plain = PlainWords(plane);
+    const kernels::Codec c = CodecOf(plane.format);
+    constexpr int kChunk = 256;
+    alignas(64) uint16_t words[kChunk];
+    for (int x = 0; x < width; x += kChunk) {
+      const int n = std::min(kChunk, width - x);
+      for (int i = 0; i < n; ++i) words[i] = static_cast<uint16_t>(first + x + i);
+      kernels::RunRow<2>(reinterpret_cast<uint8_t*>(words), 2, n, k.interp16_block,
+                         [&](uint8_t* p, int, int xi, int m) {
+                           const int at = x0 + x + xi;
+                           k.interp16(p, m, kernels::Weights{a_.data() + at, a1_.data() + at, b1, b},
+                                      quads);
+                         });
+      uint8_t* at = row + 2 * x;
+      if (plain) {
+        std::memcpy(at, words, static_cast<size_t>(n) * 2);
+        continue;
+      }
+      for (int i = 0; i < n; ++i) {
+        const uint16_t w = static_cast<uint16_t>(std::min<uint32_t>(words[i], c.mask) << c.shift);
+        std::memcpy(at + 2 * i, &w, 2);
+      }
     }
   }
 }
