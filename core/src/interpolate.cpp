@@ -122,6 +122,20 @@ void TileInterpolator<T>::PrepareRegion(const kernels::Kernels& k, const Plane& 
   }
 }
 
+namespace {
+
+// Results of the 16-bit kernel over a chunk of code values, words[0 .. n),
+// stored as little-endian words at the codec's shift (clamped as the codec
+// kernel clamps).
+void StoreShifted(const uint16_t* words, int n, const kernels::Codec& c, uint8_t* at) {
+  for (int i = 0; i < n; ++i) {
+    const uint16_t w = static_cast<uint16_t>(std::min<uint32_t>(words[i], c.mask) << c.shift);
+    std::memcpy(at + 2 * i, &w, 2);
+  }
+}
+
+}  // namespace
+
 template <typename T>
 void TileInterpolator<T>::InterpolateRow(const kernels::Kernels& k, const Plane& plane, int s,
                                          int y, int y_end, float b, bool fetch,
@@ -172,11 +186,7 @@ void TileInterpolator<T>::InterpolateRow(const kernels::Kernels& k, const Plane&
       kernels::RunRow<2>(plain, 2, n, k.interp16_block, [&](uint8_t* p, int, int xi, int m) {
         k.interp16(p, m, weights(x + xi), quads);
       });
-      for (int i = 0; i < n; ++i) {
-        const uint16_t w =
-            static_cast<uint16_t>(std::min<uint32_t>(words[i], c.mask) << c.shift);
-        std::memcpy(at + 2 * i, &w, 2);
-      }
+      StoreShifted(words, n, c, at);
     }
   } else {
     k.interp_codec(row, step, width, CodecOf(plane.format), weights(0), quads);
@@ -353,10 +363,7 @@ void TileInterpolator<T>::InterpolateRowBySample(const kernels::Kernels& k, cons
         std::memcpy(at, words, static_cast<size_t>(n) * 2);
         continue;
       }
-      for (int i = 0; i < n; ++i) {
-        const uint16_t w = static_cast<uint16_t>(std::min<uint32_t>(words[i], c.mask) << c.shift);
-        std::memcpy(at + 2 * i, &w, 2);
-      }
+      StoreShifted(words, n, c, at);
     }
   }
 }
