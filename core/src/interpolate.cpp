@@ -31,6 +31,7 @@ void TileInterpolator<T>::Prepare(const TileGrid& g, int bins, int slots, bool b
       s.values.resize(region_samples_);
       s.counts.resize(region_samples_);
       s.entries.resize(4 * region_samples_);
+      s.quads.resize(region_samples_);
     }
   }
   // Row by row, a slot holds every region of a band; else one region.
@@ -301,31 +302,15 @@ void TileInterpolator<T>::ApplyRegionsByValue(const Plane& plane, const ValueTab
         tables.Fetch(band.top + span_right_[s + 1]);
         if (band.bottom != band.top) tables.Fetch(band.bottom + span_right_[s + 1]);
       }
-      uint16_t* entries[4];
-      for (int j = 0; j < 4; ++j) {
-        entries[j] = seen.entries.data() + static_cast<size_t>(j) * region_samples_;
-        int same = -1;
-        for (int i = 0; i < j; ++i)
-          if (t[i] == t[j]) same = i;
-        if (same < 0) {
-          tables.Lookup(t[j], values, n, seen.counts.data(), entries[j]);
-        } else {
-          entries[j] = entries[same];
-        }
-      }
-      auto quad = [&](int i) {
-        return static_cast<uint64_t>(entries[0][i]) |
-               static_cast<uint64_t>(entries[1][i]) << 16 |
-               static_cast<uint64_t>(entries[2][i]) << 32 |
-               static_cast<uint64_t>(entries[3][i]) << 48;
-      };
       if (by_sample) {
-        for (int i = 0; i < n; ++i) quads[i] = quad(i);
+        tables.Quads(t, values, n, seen.counts.data(), seen.entries.data(), quads);
         for (int y = y0; y < y1; ++y)
           InterpolateRowBySample(k, plane, s, y, (y - y0) * (x1 - x0), SplitAt(y, inv_th_).a, quads);
         continue;
       }
-      for (int i = 0; i < n; ++i) quads[values[i]] = quad(i);
+      uint64_t* packed = seen.quads.data();
+      tables.Quads(t, values, n, seen.counts.data(), seen.entries.data(), packed);
+      for (int i = 0; i < n; ++i) quads[values[i]] = packed[i];
       const kernels::Region8 region8 = {};
       for (int y = y0; y < y1; ++y)
         InterpolateRow(k, plane, s, y, y1, SplitAt(y, inv_th_).a, true, quads, region8);

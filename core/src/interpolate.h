@@ -114,6 +114,7 @@ class TileInterpolator {
     std::vector<uint16_t> values;
     std::vector<uint32_t> counts;   // a table's clipped counts per value
     std::vector<uint16_t> entries;  // four tables' entries, a table after another
+    std::vector<uint64_t> quads;    // a region's values' quads, in their order
   };
   std::vector<Seen> seen_;
   size_t region_samples_ = 0;  // the most samples a region has

@@ -5,23 +5,6 @@
 #include "vectors.h"
 
 namespace histeq {
-namespace {
-
-// The set bits of x (a word of the index), without the instruction baseline
-// x86-64 lacks.
-inline int Popcount(uint64_t x) {
-#if defined(__POPCNT__) || defined(__aarch64__)
-  return __builtin_popcountll(x);
-#else
-  x -= (x >> 1) & 0x5555555555555555ull;
-  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
-  return static_cast<int>((x * 0x0101010101010101ull) >> 56);
-#endif
-}
-
-}  // namespace
-
 bool ValueTables::Pays(const TileGrid& grid, int bins, bool kept) {
   if (bins <= kBins8 || !Fits(grid)) return false;
   const uint64_t per_bin = 2 + (kept ? 4 : 0);
@@ -42,27 +25,36 @@ void ValueTables::Prepare(const TileGrid& grid, int bins, bool smoothed, int slo
                static_cast<uint64_t>(bins),
                grid.tile_pixels() + (smoothed ? kCoarseBins : 0) + 1)) +
            1;
-    words_ = bins / 64;
+    // Buckets of more than 16 entries: only where they hold more than 16
+    // values, at most one per 17 entries.
+    stride_ = cap_ + 16;
+    dense_cap_ = depth_shift_ > 4 ? std::min<size_t>(kCoarseBins, cap_ / 17) : 0;
     const size_t tiles = static_cast<size_t>(grid.tiles());
     Fit(&tiles_, tiles);
-    Fit(&entries_, tiles * cap_);
-    Fit(&bits_, tiles * static_cast<size_t>(words_));
-    Fit(&below_, tiles * static_cast<size_t>(words_));
+    Fit(&entries_, tiles * stride_);
+    Fit(&below_, tiles * (kCoarseBins + 1));
+    Fit(&starts_, tiles * stride_);
+    Fit(&dense_, dense_cap_ > 0 ? tiles * kCoarseBins : 0);
+    Fit(&sub_, tiles * dense_cap_ * 16);
     std::vector<Slot>().swap(slots_);
   }
   slots_.resize(static_cast<size_t>(slots));
   for (Slot& s : slots_) {
-    s.again.resize(static_cast<size_t>(grid.tile_pixels()));
-    s.occupied.resize(static_cast<size_t>((words_ + 63) / 64));
+    const size_t words = static_cast<size_t>(bins) / 64;
+    if (s.counts.size() != static_cast<size_t>(bins)) {
+      std::vector<uint16_t>(static_cast<size_t>(bins), 0).swap(s.counts);
+      std::vector<uint64_t>(words, 0).swap(s.bits);
+      std::vector<uint64_t>((words + 63) / 64, 0).swap(s.occupied);
+    }
     s.entries.resize(cap_);
   }
 }
 
 size_t ValueTables::bytes() const {
   size_t b = tiles_.capacity() * sizeof(Tile) + entries_.capacity() * sizeof(Entry) +
-             bits_.capacity() * 8 + below_.capacity() * 2;
+             below_.capacity() * 4 + starts_.capacity() * 2 + dense_.capacity() + sub_.capacity();
   for (const Slot& s : slots_)
-    b += s.again.capacity() * 2 + s.occupied.capacity() * 8 +
+    b += s.counts.capacity() * 2 + (s.bits.capacity() + s.occupied.capacity()) * 8 +
          s.entries.capacity() * sizeof(Entry);
   return b;
 }
@@ -70,63 +62,54 @@ size_t ValueTables::bytes() const {
 void ValueTables::Count(const Plane& plane, const TileHistogrammer& tiles, int t, uint32_t* share,
                         uint32_t* blocks, int slot) {
   Slot& s = slots_[static_cast<size_t>(slot)];
-  uint64_t* bits = &bits_[static_cast<size_t>(t) * static_cast<size_t>(words_)];
-  uint16_t* below = &below_[static_cast<size_t>(t) * static_cast<size_t>(words_)];
+  uint16_t* counts = s.counts.data();
+  uint64_t* bits = s.bits.data();
   uint64_t* occupied = s.occupied.data();
-  uint16_t* again = s.again.data();
-  // The tile's samples into the bits of the index (a value's first) and
-  // the samples of a value seen before; which words hold entries.
-  std::fill(bits, bits + words_, uint64_t{0});
-  std::fill(occupied, occupied + s.occupied.size(), uint64_t{0});
-  int repeats = 0;
+  // Each value's samples, and which values and words of them there are.
   tiles.ForEachWideSample(plane, t % grid_.tiles_x, t / grid_.tiles_x, [&](uint32_t v, bool inside) {
-    uint64_t& word = bits[v >> 6];
-    const uint64_t bit = uint64_t{1} << (v & 63);
-    again[repeats] = static_cast<uint16_t>(v);
-    repeats += (word & bit) != 0;
-    word |= bit;
+    ++counts[v];
+    bits[v >> 6] |= uint64_t{1} << (v & 63);
     occupied[v >> 12] |= uint64_t{1} << ((v >> 6) & 63);
     if (inside && share) ++share[v];
   });
-  // Value 0 is an entry whatever the tile holds (of no count when it has
-  // none there).
-  const uint32_t zeros = static_cast<uint32_t>(bits[0] & 1);
-  bits[0] |= 1;
-  occupied[0] |= 1;
-  // The entries in the order of their values, of one sample each; each
-  // word's entries counted in the word after it: those summed up are the
-  // entries below each word.
-  Entry* entries = &entries_[static_cast<size_t>(t) * cap_];
-  std::fill(below, below + words_, uint16_t{0});
+  // The entries in the order of their values, the scratch cleared behind
+  // them. Value 0 is an entry whatever the tile holds (of no count when it
+  // has none there).
+  Entry* entries = &entries_[static_cast<size_t>(t) * stride_];
+  uint16_t* starts = &starts_[static_cast<size_t>(t) * stride_];
+  const int shift = depth_shift_;
+  uint32_t buckets[kCoarseBins] = {};
+  if (blocks) std::fill(blocks, blocks + kCoarseBins, 0u);
   int n = 0;
+  if ((bits[0] & 1) == 0) {
+    entries[n] = Entry{0, 0, 0, 0};
+    starts[n++] = 0;
+    ++buckets[0];
+  }
   for (size_t o = 0; o < s.occupied.size(); ++o) {
     for (uint64_t words = occupied[o]; words != 0; words &= words - 1) {
-      const int w = static_cast<int>(o * 64) + __builtin_ctzll(words);
-      const int first = n;
-      for (uint64_t m = bits[w]; m != 0; m &= m - 1)
-        entries[n++] = Entry{1, static_cast<uint16_t>(w * 64 + __builtin_ctzll(m)), 0, 0};
-      if (w + 1 < words_) below[w + 1] = static_cast<uint16_t>(n - first);
+      const size_t w = o * 64 + static_cast<size_t>(__builtin_ctzll(words));
+      for (uint64_t m = bits[w]; m != 0; m &= m - 1) {
+        const uint32_t v = static_cast<uint32_t>(w * 64) + static_cast<uint32_t>(__builtin_ctzll(m));
+        const uint32_t c = counts[v];
+        counts[v] = 0;
+        entries[n] = Entry{c, static_cast<uint16_t>(v), 0, 0};
+        starts[n++] = static_cast<uint16_t>(v);
+        ++buckets[v >> shift];
+        if (blocks) blocks[v >> shift] += c;
+      }
+      bits[w] = 0;
     }
-  }
-  for (int w = 1; w < words_; ++w) below[w] = static_cast<uint16_t>(below[w] + below[w - 1]);
-  entries[0].sum = zeros;
-  // Then the repeated samples, each to its value's entry (found by rank).
-  for (int i = 0; i < repeats; ++i) {
-    const uint32_t v = again[i];
-    const uint64_t at_or_below = bits[v >> 6] & ((uint64_t{2} << (v & 63)) - 1);
-    ++entries[below[v >> 6] + Popcount(at_or_below) - 1].sum;
-  }
-  if (blocks) {
-    std::fill(blocks, blocks + kCoarseBins, 0u);
-    for (int e = 0; e < n; ++e) blocks[entries[e].start >> depth_shift_] += entries[e].sum;
+    occupied[o] = 0;
   }
   tiles_[static_cast<size_t>(t)].n = n;
+  Index(t, buckets);
 }
 
 void ValueTables::Build(int t, const TableParams& params, const double* mass,
                         const uint32_t* blocks, int slot) {
   Tile& tile = tiles_[static_cast<size_t>(t)];
-  Entry* entries = &entries_[static_cast<size_t>(t) * cap_];
+  Entry* entries = &entries_[static_cast<size_t>(t) * stride_];
   const uint64_t pixels = grid_.tile_pixels();
   uint32_t limit = ClipLimitCount(params.clip_limit, pixels, bins_);
   uint64_t total = pixels;
@@ -178,7 +161,8 @@ void ValueTables::Build(int t, const TableParams& params, const double* mass,
     entries[e].sum = running;
     running += kept << lg;
   }
-  entries[tile.n] = Entry{running, 0, 0, 0};
+  // The total, and again past it for the ranks the index counts there.
+  std::fill(entries + tile.n, entries + tile.n + 17, Entry{running, 0, 0, 0});
   uint32_t leftover = 0;
   const ClipSpread spread =
       mass ? SyntheticSpread(limit, excess, bins_, &leftover) : ClipSpread::Make(limit, excess, bins_);
@@ -189,27 +173,50 @@ void ValueTables::Build(int t, const TableParams& params, const double* mass,
   tile.step = spread.step;
   tile.step_inverse = ((1ull << 32) + spread.step - 1) / spread.step;
   tile.scale = total > 0 ? static_cast<float>(bins_ - 1) / static_cast<float>(total) : 0.0f;
-  if (mass) Index(t);  // Count's index is of the frame's own entries
+  if (mass) Index(t);  // Count indexed the frame's own entries
 }
 
-void ValueTables::Index(int t) {
+void ValueTables::Index(int t, const uint32_t* buckets) {
   const Tile& tile = tiles_[static_cast<size_t>(t)];
-  const Entry* entries = &entries_[static_cast<size_t>(t) * cap_];
-  uint64_t* bits = &bits_[static_cast<size_t>(t) * static_cast<size_t>(words_)];
-  uint16_t* below = &below_[static_cast<size_t>(t) * static_cast<size_t>(words_)];
-  // Each word's bits and count of entries, then the counts summed up.
-  std::fill(bits, bits + words_, uint64_t{0});
-  std::fill(below, below + words_, uint16_t{0});
-  for (int e = 0; e < tile.n; ++e) {
-    const uint32_t v = entries[e].start;
-    bits[v >> 6] |= uint64_t{1} << (v & 63);
-    ++below[v >> 6];
+  const Entry* entries = &entries_[static_cast<size_t>(t) * stride_];
+  uint32_t* below = &below_[static_cast<size_t>(t) * (kCoarseBins + 1)];
+  uint16_t* starts = &starts_[static_cast<size_t>(t) * stride_];
+  const int shift = depth_shift_;
+  // Each bucket's entries and each entry's first value, then the counts
+  // summed up.
+  uint32_t own[kCoarseBins] = {};
+  const uint32_t* counts = buckets;
+  if (!buckets) {
+    for (int e = 0; e < tile.n; ++e) {
+      const uint16_t v = entries[e].start;
+      ++own[v >> shift];
+      starts[e] = v;
+    }
+    counts = own;
   }
+  std::fill(starts + tile.n, starts + tile.n + 16, uint16_t{0xffff});
   uint32_t sum = 0;
-  for (int w = 0; w < words_; ++w) {
-    const uint32_t c = below[w];
-    below[w] = static_cast<uint16_t>(sum);
-    sum += c;
+  for (int h = 0; h < kCoarseBins; ++h) {
+    below[h] = sum;
+    sum += counts[h];
+  }
+  below[kCoarseBins] = sum;
+  if (dense_cap_ == 0) return;
+  // Buckets of more than 16 entries: the entries below each sub-bucket.
+  uint8_t* dense = &dense_[static_cast<size_t>(t) * kCoarseBins];
+  uint8_t* sub = &sub_[static_cast<size_t>(t) * dense_cap_ * 16];
+  const int sub_shift = shift - 4;
+  const uint32_t low_mask = (1u << shift) - 1;
+  int d = 0;
+  for (int h = 0; h < kCoarseBins; ++h) {
+    if (counts[h] <= 16) continue;
+    dense[h] = static_cast<uint8_t>(d);
+    uint8_t* table = sub + 16 * d++;
+    uint32_t e = below[h];
+    for (uint32_t j = 0; j < 16; ++j) {
+      while (e < below[h + 1] && ((starts[e] & low_mask) >> sub_shift) < j) ++e;
+      table[j] = static_cast<uint8_t>(e - below[h]);
+    }
   }
 }
 
@@ -218,24 +225,24 @@ void ValueTables::Fetch(int t) const {
     const char* c = static_cast<const char*>(p);
     for (size_t b = 0; b < bytes; b += 64) __builtin_prefetch(c + b);
   };
-  const size_t w = static_cast<size_t>(words_);
-  fetch(&bits_[static_cast<size_t>(t) * w], w * 8);
-  fetch(&below_[static_cast<size_t>(t) * w], w * 2);
-  fetch(&entries_[static_cast<size_t>(t) * cap_],
-        static_cast<size_t>(tiles_[static_cast<size_t>(t)].n + 1) * sizeof(Entry));
+  const size_t at = static_cast<size_t>(t);
+  const size_t n = static_cast<size_t>(tiles_[at].n);
+  fetch(&below_[at * (kCoarseBins + 1)], (kCoarseBins + 1) * 4);
+  fetch(&starts_[at * stride_], (n + 16) * 2);
+  fetch(&entries_[at * stride_], (n + 1) * sizeof(Entry));
 }
 
-void ValueTables::Lookup(int t, const uint16_t* q, int m, uint32_t* counts, uint16_t* out) const {
+kernels::ValueIndex ValueTables::IndexOf(int t) const {
   const Tile& tile = tiles_[static_cast<size_t>(t)];
-  if (tile.scale == 0.0f) {
-    for (int i = 0; i < m; ++i)
-      out[i] = static_cast<uint16_t>(FinishEntry(q[i], q[i], bins_, range_, strength_));
-    return;
-  }
   kernels::ValueIndex ix;
-  ix.entries = &entries_[static_cast<size_t>(t) * cap_];
-  ix.bits = &bits_[static_cast<size_t>(t) * static_cast<size_t>(words_)];
-  ix.below = &below_[static_cast<size_t>(t) * static_cast<size_t>(words_)];
+  ix.entries = &entries_[static_cast<size_t>(t) * stride_];
+  ix.below = &below_[static_cast<size_t>(t) * (kCoarseBins + 1)];
+  ix.starts = &starts_[static_cast<size_t>(t) * stride_];
+  ix.n = static_cast<uint32_t>(tile.n);
+  ix.dense = dense_cap_ > 0 ? &dense_[static_cast<size_t>(t) * kCoarseBins] : nullptr;
+  ix.sub = dense_cap_ > 0 ? &sub_[static_cast<size_t>(t) * dense_cap_ * 16] : nullptr;
+  ix.shift = depth_shift_;
+  ix.sub_shift = depth_shift_ > 4 ? depth_shift_ - 4 : 0;
   ix.runs = tile.runs;
   ix.spread = kernels::Spread{0, tile.batch, tile.residual, tile.step};
   ix.step_inverse = tile.step_inverse;
@@ -243,10 +250,48 @@ void ValueTables::Lookup(int t, const uint16_t* q, int m, uint32_t* counts, uint
   ix.leftover = tile.leftover;
   ix.scale = tile.scale;
   ix.max_value = bins_ - 1;
-  kernels::Active().value_entries(ix, q, m, counts, out);
-  if (range_ == Range::kLimited || strength_ < 1.0) {
+  return ix;
+}
+
+bool ValueTables::Finished() const { return range_ == Range::kFull && strength_ >= 1.0; }
+
+void ValueTables::Lookup(int t, const uint16_t* q, int m, uint32_t* counts, uint16_t* out) const {
+  if (tiles_[static_cast<size_t>(t)].scale == 0.0f) {
+    for (int i = 0; i < m; ++i)
+      out[i] = static_cast<uint16_t>(FinishEntry(q[i], q[i], bins_, range_, strength_));
+    return;
+  }
+  kernels::Active().value_entries(IndexOf(t), q, m, counts, out);
+  if (!Finished()) {
     for (int i = 0; i < m; ++i)
       out[i] = static_cast<uint16_t>(FinishEntry(out[i], q[i], bins_, range_, strength_));
+  }
+}
+
+void ValueTables::Quads(const int* t, const uint16_t* q, int m, uint32_t* counts,
+                        uint16_t* entries, uint64_t* out) const {
+  bool identity = false;
+  for (int j = 0; j < 4; ++j) identity |= tiles_[static_cast<size_t>(t[j])].scale == 0.0f;
+  if (identity) {
+    for (int j = 0; j < 4; ++j) Lookup(t[j], q, m, counts, entries + static_cast<size_t>(j) * m);
+    for (int i = 0; i < m; ++i) {
+      uint64_t quad = 0;
+      for (int j = 0; j < 4; ++j)
+        quad |= static_cast<uint64_t>(entries[static_cast<size_t>(j) * m + i]) << (16 * j);
+      out[i] = quad;
+    }
+    return;
+  }
+  const kernels::ValueIndex ix[4] = {IndexOf(t[0]), IndexOf(t[1]), IndexOf(t[2]), IndexOf(t[3])};
+  kernels::Active().value_quads(ix, q, m, out);
+  if (Finished()) return;
+  for (int i = 0; i < m; ++i) {
+    uint64_t quad = 0;
+    for (int j = 0; j < 4; ++j) {
+      const uint32_t e = static_cast<uint32_t>(out[i] >> (16 * j)) & 0xffff;
+      quad |= static_cast<uint64_t>(FinishEntry(e, q[i], bins_, range_, strength_)) << (16 * j);
+    }
+    out[i] = quad;
   }
 }
 

@@ -13,10 +13,12 @@
 // An entry may also stand for a run of W values with the same count (the
 // blocks a smoothed synthetic histogram spreads evenly, see lut.h), W a
 // power of two. A value's entry is found by its rank among the tile's
-// entries: a bit per value where an entry starts and, per 64 values, the
-// entries below them (2^depth / 64 words of 10 bytes a tile), so the values
-// asked for need no order, and each costs the same few instructions
-// (kernels' value_entries).
+// entries (kernels.h, ValueIndex): the values cut into 256 buckets, the
+// entries below each bucket and the entries' first values compared 16 at a
+// time, so that a tile's index takes about 1 KiB and two bytes an entry
+// whatever the depth, the values asked for need no order, and each costs
+// the same few instructions (kernels' value_entries). A tile's entries come from its samples sorted
+// (two counting passes, by their low and their high bits).
 #ifndef HISTEQ_SRC_VALUE_TABLES_H_
 #define HISTEQ_SRC_VALUE_TABLES_H_
 
@@ -58,9 +60,9 @@ class ValueTables {
 
   // Counts tile `t` of `plane` (its values and their counts, in the order
   // of their values, and the rank index of them), with slot `slot`'s
-  // scratch; adds the frame's own samples to `share` (bins
-  // counts) and the tile's counts by block to `blocks` (kCoarseBins counts,
-  // zeroed here) when given.
+  // scratch; adds the frame's own samples to `share` (bins counts) and
+  // puts the tile's counts by block into `blocks` (kCoarseBins counts)
+  // when given.
   void Count(const Plane& plane, const TileHistogrammer& tiles, int t, uint32_t* share,
              uint32_t* blocks, int slot);
   // Tile t's table, once after its Count: from its counts (mass == nullptr),
@@ -78,6 +80,13 @@ class ValueTables {
   // Tile t's table entries (as applied) for the m values q[0 .. m - 1],
   // into out[0 .. m - 1], with `counts` scratch for m.
   void Lookup(int t, const uint16_t* q, int m, uint32_t* counts, uint16_t* out) const;
+
+  // The entries of the four tiles t[0 .. 3] for the m values q, packed as
+  // the interpolation reads them (out[i]: tile t[0]'s entry of q[i] in the
+  // lowest 16 bits, then t[1]'s, ...), with `counts` (m) and `entries`
+  // (4 m) scratch.
+  void Quads(const int* t, const uint16_t* q, int m, uint32_t* counts, uint16_t* entries,
+             uint64_t* out) const;
 
   // Asks for tile t's index and entries in this core's cache (a region's
   // Lookup reads them at random: fetched one region ahead, they are there).
@@ -104,28 +113,40 @@ class ValueTables {
   // counts of the entries before it (after Count: its own count).
   using Entry = kernels::ValueEntry;
   // Scratch of one thread.
+  // Scratch of one thread, all zero between tiles but `entries`.
   struct Slot {
-    std::vector<uint16_t> again;     // a tile's samples of values seen before
-    std::vector<uint64_t> occupied;  // bit w: index word w holds entries
+    std::vector<uint16_t> counts;    // per value
+    std::vector<uint64_t> bits;      // bit v % 64 of word v / 64: v is counted
+    std::vector<uint64_t> occupied;  // bit w % 64 of word w / 64: bits[w] is not 0
     std::vector<Entry> entries;      // a synthetic histogram's
   };
 
-  // The rank index of tile t's entries (a synthetic histogram's: Count
-  // indexes the frame's own).
-  void Index(int t);
+  // Tile t's index and finish for the kernels.
+  kernels::ValueIndex IndexOf(int t) const;
+  // Whether an entry as the kernels make it is final (full range, full
+  // strength).
+  bool Finished() const;
+  // The rank index of tile t's entries (after a synthetic histogram's
+  // Build): their first values and `buckets` (kCoarseBins counts, each
+  // bucket's entries); with `buckets` given, the first values are there
+  // and the index is made of them and the counts.
+  void Index(int t, const uint32_t* buckets = nullptr);
 
   TileGrid grid_;
   int bins_ = 0;
-  int depth_shift_ = 0;  // log2(bins / kCoarseBins)
+  int depth_shift_ = 0;  // log2(bins / kCoarseBins): a bucket's and a block's values
   bool smoothed_ = false;
   size_t cap_ = 0;       // entries per tile, and one more for the total
+  size_t stride_ = 0;    // ... and 16 more: a tile's share of entries_ and starts_
+  size_t dense_cap_ = 0;  // sub-tables per tile (buckets of more than 16 entries)
   Range range_ = Range::kFull;
   double strength_ = 1.0;
   std::vector<Tile> tiles_;
-  std::vector<Entry> entries_;     // per tile, cap_
-  int words_ = 0;                  // index words per tile: bins / 64
-  std::vector<uint64_t> bits_;     // per tile, words_
-  std::vector<uint16_t> below_;    // per tile, words_
+  std::vector<Entry> entries_;   // per tile, stride_
+  std::vector<uint32_t> below_;  // per tile, kCoarseBins + 1
+  std::vector<uint16_t> starts_;  // per tile, stride_
+  std::vector<uint8_t> dense_;   // per tile, kCoarseBins (when buckets hold more than 16 values)
+  std::vector<uint8_t> sub_;     // per tile, 16 dense_cap_
   std::vector<Slot> slots_;
 };
 

@@ -14,6 +14,7 @@
 #include "clahe.h"
 #include "core_calls.h"
 #include "histeq/equalizer.h"
+#include "simd_levels.h"
 #include "threads.h"
 #include "value_tables.h"
 
@@ -227,6 +228,47 @@ TEST(ValueTables, SmoothedSequenceSameBothWays) {
     by_value.Interpolate(b.plane());
     ASSERT_EQ(a.bytes, b.bytes) << "frame " << frame;
   }
+}
+
+// Every SIMD level's lookups give the scalar kernel's bytes, on tiles whose
+// buckets hold few entries (noise), more than 16 (a dense band of 16-bit
+// values: searched by sub-bucket), runs (smoothed), at 16 and 12 bits.
+TEST(ValueTables, EveryLevelSameBytes) {
+  const Layout layouts[] = {{16, 0, 2, false}, {12, 4, 2, false}};
+  std::mt19937 rng(5);
+  for (const Layout& l : layouts)
+    for (int kind = 0; kind < 6; ++kind) {
+      const int w = 203, h = 117;
+      std::vector<uint32_t> values = MakeValues(w, h, l.depth, kind % 5, rng);
+      if (kind == 5) {
+        // Every value of some buckets, a few of others, bucket edges.
+        for (size_t i = 0; i < values.size(); ++i)
+          values[i] = i % 3 ? (4096 + i * 7 % 700) & ((1u << l.depth) - 1)
+                            : static_cast<uint32_t>(rng() % 4 ? rng() % 64 * 256 + 255 : rng())
+                              & ((1u << l.depth) - 1);
+      }
+      const Buffer frame(values, w, h, l);
+      const Buffer history(MakeValues(w, h, l.depth, (kind + 2) % 5, rng), w, h, l);
+      const histeq::TileGrid grid = histeq::TileGrid::Make(w, h, 5, 3);
+      for (Drive drive : {Drive::kDirect, Drive::kKeptSmoothed}) {
+        histeq::TableParams params;
+        params.clip_limit = kind % 2 ? 3.0 : 0.0;
+        std::vector<uint8_t> want;
+        for (histeq::SimdLevel level : testsimd::Levels()) {
+          testsimd::SimdCap cap(level);
+          bool by_value = false;
+          const auto got = RunClahe(Clahe::Tables::kByValue, frame, history, grid, params, drive,
+                                    nullptr, &by_value);
+          ASSERT_TRUE(by_value);
+          if (want.empty()) {
+            want = got;
+            continue;
+          }
+          ASSERT_EQ(got, want) << testsimd::Name(level) << " depth " << l.depth << " kind "
+                               << kind << " drive " << static_cast<int>(drive);
+        }
+      }
+    }
 }
 
 }  // namespace

@@ -314,38 +314,137 @@ void Interp16(uint8_t* p, int n, const Weights& w, const uint64_t* q) {
   }
 }
 
-// The counts one value at a time (popcnt), then eight entries at a time as
-// the scalar kernel makes them: v / step by a float division, exact here (v
-// and step below 2^16: a quotient just under a whole number is at least
-// 1 / step below it, 2^-16 of it, far more than a float's rounding).
+uint32_t Count16(const uint16_t* starts, uint32_t v) {
+  const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(starts));
+  const __m256i at_or_below =
+      _mm256_cmpeq_epi16(_mm256_min_epu16(x, _mm256_set1_epi16(static_cast<short>(v))), x);
+  return static_cast<uint32_t>(_mm_popcnt_u32(static_cast<uint32_t>(_mm256_movemask_epi8(at_or_below)))) >> 1;
+}
+
+// The entries of the eight lanes v, from their counts c, as the scalar
+// kernel makes them (`ix` per lane): v / step by a float division, exact
+// here (v and step below 2^16: a quotient just under a whole number is at
+// least 1 / step below it, 2^-16 of it, far more than a float's rounding).
+struct FinishLanes {
+  __m256i batch, residual, unit, leftover, top;
+  __m256 step, scale;
+
+  __m256i operator()(__m256i v, __m256i c) const {
+    const __m256i one = _mm256_set1_epi32(1);
+    const __m256i d = _mm256_cvttps_epi32(_mm256_div_ps(_mm256_cvtepi32_ps(v), step));
+    const __m256i added = _mm256_add_epi32(_mm256_mullo_epi32(batch, _mm256_add_epi32(v, one)),
+                                           _mm256_min_epu32(_mm256_add_epi32(d, one), residual));
+    const __m256i all =
+        _mm256_add_epi32(_mm256_add_epi32(_mm256_mullo_epi32(added, unit), leftover), c);
+    const __m256i r = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_cvtepi32_ps(all), scale));
+    return _mm256_min_epi32(_mm256_max_epi32(r, _mm256_setzero_si256()), top);
+  }
+};
+
+// Lane k of the eight from ix[k % 4].
+FinishLanes LanesOf(const ValueIndex* ix, int stride) {
+  const auto u = [&](auto field) {
+    return _mm256_setr_epi32(static_cast<int>(field(ix[0])), static_cast<int>(field(ix[stride])),
+                             static_cast<int>(field(ix[2 * stride])), static_cast<int>(field(ix[3 * stride])),
+                             static_cast<int>(field(ix[0])), static_cast<int>(field(ix[stride])),
+                             static_cast<int>(field(ix[2 * stride])), static_cast<int>(field(ix[3 * stride])));
+  };
+  const auto f = [&](auto field) {
+    return _mm256_setr_ps(field(ix[0]), field(ix[stride]), field(ix[2 * stride]), field(ix[3 * stride]),
+                          field(ix[0]), field(ix[stride]), field(ix[2 * stride]), field(ix[3 * stride]));
+  };
+  FinishLanes l;
+  l.batch = u([](const ValueIndex& x) { return x.spread.batch; });
+  l.residual = u([](const ValueIndex& x) { return x.spread.residual; });
+  l.unit = u([](const ValueIndex& x) { return x.unit; });
+  l.leftover = u([](const ValueIndex& x) { return x.leftover; });
+  l.top = _mm256_set1_epi32(ix[0].max_value);
+  l.step = f([](const ValueIndex& x) { return static_cast<float>(x.spread.step); });
+  l.scale = f([](const ValueIndex& x) { return x.scale; });
+  return l;
+}
+
+// Eight int32 lanes as eight words.
+inline __m128i Words(__m256i r) {
+  return _mm256_castsi256_si128(_mm256_permute4x64_epi64(_mm256_packus_epi32(r, r), 0x08));
+}
+
+// The counts one value at a time (16 entries' starts compared at once,
+// popcnt), then eight entries at a time.
 void ValueEntries(const ValueIndex& ix, const uint16_t* q, int n, uint32_t* counts,
                   uint16_t* out) {
-  CountsOf(ix, q, n, counts, [](uint64_t x) { return static_cast<uint32_t>(_mm_popcnt_u64(x)); });
-  const __m256i zero = _mm256_setzero_si256(), one = _mm256_set1_epi32(1);
-  const __m256i top = _mm256_set1_epi32(ix.max_value);
-  const __m256i batch = _mm256_set1_epi32(static_cast<int>(ix.spread.batch));
-  const __m256i residual = _mm256_set1_epi32(static_cast<int>(ix.spread.residual));
-  const __m256i unit = _mm256_set1_epi32(static_cast<int>(ix.unit));
-  const __m256i leftover = _mm256_set1_epi32(static_cast<int>(ix.leftover));
-  const __m256 step = _mm256_set1_ps(static_cast<float>(ix.spread.step));
-  const __m256 scale = _mm256_set1_ps(ix.scale);
+  CountsOf(ix, q, n, counts, Count16);
+  const FinishLanes finish = LanesOf(&ix, 0);
   int i = 0;
   for (; i + 8 <= n; i += 8) {
     const __m256i v = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(q + i)));
     const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(counts + i));
-    const __m256i d = _mm256_cvttps_epi32(_mm256_div_ps(_mm256_cvtepi32_ps(v), step));
-    const __m256i added =
-        _mm256_add_epi32(_mm256_mullo_epi32(batch, _mm256_add_epi32(v, one)),
-                         _mm256_min_epu32(_mm256_add_epi32(d, one), residual));
-    const __m256i all =
-        _mm256_add_epi32(_mm256_add_epi32(_mm256_mullo_epi32(added, unit), leftover), c);
-    __m256i r = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_cvtepi32_ps(all), scale));
-    r = _mm256_min_epi32(_mm256_max_epi32(r, zero), top);
-    const __m256i words = _mm256_permute4x64_epi64(_mm256_packus_epi32(r, r), 0x08);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm256_castsi256_si128(words));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), Words(finish(v, c)));
   }
   for (; i < n; ++i)
     out[i] = FinishValue(ix, q[i], counts[i], [](float x) { return _mm_cvtss_si32(_mm_set_ss(x)); });
+}
+
+// Two values' four counts at a time, the eight entries finished at once
+// into two quads. Without runs, a tile's count is the sum of the entry its
+// rank gives, found with the value broadcast once for the four tiles.
+template <bool kRuns>
+void QuadsOf(const ValueIndex* ix, const uint16_t* q, int n, uint64_t* out) {
+  const FinishLanes finish = LanesOf(ix, 1);
+  uint32_t c[8];
+  const uint32_t* const b0 = ix[0].below;
+  const uint32_t* const b1 = ix[1].below;
+  const uint32_t* const b2 = ix[2].below;
+  const uint32_t* const b3 = ix[3].below;
+  const uint16_t* const s0 = ix[0].starts;
+  const uint16_t* const s1 = ix[1].starts;
+  const uint16_t* const s2 = ix[2].starts;
+  const uint16_t* const s3 = ix[3].starts;
+  const int shift = ix[0].shift;
+  // The count of tile j (below b, starts s), when its 16 starts from b
+  // hold the value's rank; else its EntryCounts.
+  const auto count = [&](int j, const uint32_t* below, const uint16_t* starts, uint32_t h,
+                         uint32_t v, __m256i w) __attribute__((always_inline)) {
+    if (kRuns) return EntryCounts<true>(ix[j], v, Count16);
+    const uint32_t b = below[h];
+    const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(starts + b));
+    const uint32_t m = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi16(_mm256_min_epu16(x, w), x)));
+    if (__builtin_expect(m == 0xffffffffu, 0)) return EntryCounts<false>(ix[j], v, Count16);
+    return ix[j].entries[b + (_mm_popcnt_u32(m) >> 1)].sum;
+  };
+  const auto quad_counts = [&](uint32_t v, uint32_t* to) __attribute__((always_inline)) {
+    const uint32_t h = v >> shift;
+    const __m256i w = _mm256_set1_epi16(static_cast<short>(v));
+    to[0] = count(0, b0, s0, h, v, w);
+    to[1] = count(1, b1, s1, h, v, w);
+    to[2] = count(2, b2, s2, h, v, w);
+    to[3] = count(3, b3, s3, h, v, w);
+  };
+  int i = 0;
+  for (; i + 2 <= n; i += 2) {
+    quad_counts(q[i], c);
+    quad_counts(q[i + 1], c + 4);
+    // Put together from registers: a vector load of the four-byte stores
+    // would wait for them to retire.
+    const __m256i counts = _mm256_setr_epi32(static_cast<int>(c[0]), static_cast<int>(c[1]),
+                                             static_cast<int>(c[2]), static_cast<int>(c[3]),
+                                             static_cast<int>(c[4]), static_cast<int>(c[5]),
+                                             static_cast<int>(c[6]), static_cast<int>(c[7]));
+    const __m256i v = _mm256_setr_m128i(_mm_set1_epi32(q[i]), _mm_set1_epi32(q[i + 1]));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), Words(finish(v, counts)));
+  }
+  if (i < n) {
+    quad_counts(q[i], c);
+    out[i] = FinishQuad(ix, q[i], c, [](float x) { return _mm_cvtss_si32(_mm_set_ss(x)); });
+  }
+}
+
+void ValueQuads(const ValueIndex* index, const uint16_t* q, int n, uint64_t* out) {
+  const ValueIndex ix[4] = {index[0], index[1], index[2], index[3]};
+  if (ix[0].runs || ix[1].runs || ix[2].runs || ix[3].runs)
+    QuadsOf<true>(ix, q, n, out);
+  else
+    QuadsOf<false>(ix, q, n, out);
 }
 
 }  // namespace
@@ -366,6 +465,7 @@ void FillAvx2(Kernels* k) {
   k->interp8_strided_block = 8;
   k->pack16 = Pack16;
   k->value_entries = ValueEntries;
+  k->value_quads = ValueQuads;
   k->interp16 = Interp16;
   k->interp16_block = 8;
 }

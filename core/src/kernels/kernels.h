@@ -95,8 +95,17 @@ struct Counter8 {
 
 // A tile's CLAHE table kept by value (ValueTables, value_tables.h): its
 // entries sorted by first value, the first starting at 0, each holding the
-// clipped counts of the entries before it, one more after the last holding
+// clipped counts of the entries before it, 17 more after the last holding
 // the total; and a rank index over them.
+//
+// The index cuts the values into 256 buckets of 2^shift values: `below`
+// holds the entries that start below each bucket, `starts` each entry's
+// first value again, 16 at a time comparable at once. The 16 entries from a
+// bucket's first hold every one of the bucket's at or below v when it has
+// up to 16 (the ones after start above v). A larger bucket (only where
+// buckets hold more than 16 values) has 16 sub-buckets of 2^sub_shift
+// values, `sub` holding the bucket's entries below each, and is searched
+// from its sub-bucket's first entry instead.
 struct ValueEntry {
   uint32_t sum;     // the clipped counts of the entries before this one
   uint16_t start;   // its first value
@@ -105,8 +114,13 @@ struct ValueEntry {
 };
 struct ValueIndex {
   const ValueEntry* entries;
-  const uint64_t* bits;    // bit v % 64 of word v / 64: an entry starts at v
-  const uint16_t* below;   // word w: the entries that start below 64 w
+  const uint32_t* below;   // 257: bucket h's first entry; below[256] = n
+  const uint16_t* starts;  // per entry; 16 of 0xffff past the last
+  const uint8_t* dense;    // bucket h of more than 16 entries: its sub-table
+  const uint8_t* sub;      // 16 per sub-table
+  uint32_t n;              // the entries
+  int shift;               // log2 of a bucket's values
+  int sub_shift;           // log2 of a sub-bucket's values (shift - 4)
   bool runs;               // some entry has log_len > 0
   Spread spread;           // limit unused
   uint64_t step_inverse;   // ceil(2^32 / spread.step): v / step = (v * it) >> 32
@@ -163,14 +177,19 @@ struct Kernels {
 
   // out[i] for the n values q[i]: their table entries in `index` (before
   // range and strength), with `counts` scratch for n. r = the entries that
-  // start at or below v, a = the last of them (it holds v, or lies below
-  // it): C(v) = a.sum + min(v - a.start + 1, 2^a.log_len) ((the next sum -
+  // start at or below v (see ValueIndex), a = the last of them (it holds v,
+  // or lies below it): C(v) = a.sum + min(v - a.start + 1, 2^a.log_len) ((the next sum -
   // a.sum) >> a.log_len) + (batch (v + 1) + min(residual, v / step + 1))
   // unit + leftover; the entry is round-half-even(float(C(v)) * scale)
   // saturated to 0 .. max_value. Any n (the rank is found one value at a
-  // time; the rest runs in whole vectors and the kernel's own tail).
+  // time, the bucket's entries compared at once; the rest runs in whole
+  // vectors and the kernel's own tail).
   void (*value_entries)(const ValueIndex& index, const uint16_t* q, int n, uint32_t* counts,
                         uint16_t* out);
+  // The same from four tiles' indexes (index[0 .. 3], every one of scale >
+  // 0) at once, packed as the interpolation reads them: out[i] holds the
+  // four entries of q[i] in 16 bits each, index[0]'s lowest.
+  void (*value_quads)(const ValueIndex* index, const uint16_t* q, int n, uint64_t* out);
 
   // Makes a region ready for interp8 / interp8_strided with this pixel step
   // (packs the quads unless the kernel reads the tables themselves).

@@ -369,35 +369,99 @@ void Delta4(uint8_t* px, int n, const Rgb4& l, const uint8_t* y, const uint8_t* 
   }
 }
 
-// The counts one value at a time (CNT), then four entries at a time as the
-// scalar kernel makes them, v / step by CdfSpan's multiply.
-void ValueEntries(const ValueIndex& ix, const uint16_t* q, int n, uint32_t* counts,
-                  uint16_t* out) {
-  CountsOf(ix, q, n, counts, [](uint64_t x) { return static_cast<uint32_t>(__builtin_popcountll(x)); });
-  const uint32_t step = ix.spread.step;
-  const int32x4_t top = vdupq_n_s32(ix.max_value);
-  const uint32x4_t one = vdupq_n_u32(1), batch = vdupq_n_u32(ix.spread.batch);
-  const uint32x4_t residual = vdupq_n_u32(ix.spread.residual);
-  const uint32x4_t unit = vdupq_n_u32(ix.unit), leftover = vdupq_n_u32(ix.leftover);
-  const uint32x4_t recip =
-      vdupq_n_u32(step > 1 ? static_cast<uint32_t>((uint64_t{1} << 32) / step + 1) : 0);
-  const uint32x4_t by_one = vdupq_n_u32(step == 1 ? 0xffffffffu : 0);
-  const float32x4_t scale = vdupq_n_f32(ix.scale);
-  int i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const uint32x4_t v = vmovl_u16(vld1_u16(q + i));
+uint32_t Count16(const uint16_t* starts, uint32_t v) {
+  const uint16x8_t w = vdupq_n_u16(static_cast<uint16_t>(v));
+  // Each at-or-below lane is -1.
+  const int16x8_t minus = vaddq_s16(vreinterpretq_s16_u16(vcleq_u16(vld1q_u16(starts), w)),
+                                    vreinterpretq_s16_u16(vcleq_u16(vld1q_u16(starts + 8), w)));
+  return static_cast<uint32_t>(-vaddvq_s16(minus));
+}
+
+// The entries of the four lanes v, from their counts c, as the scalar
+// kernel makes them (`ix` per lane), v / step by CdfSpan's multiply.
+struct FinishLanes {
+  uint32x4_t batch, residual, unit, leftover, recip, by_one;
+  float32x4_t scale;
+  int32x4_t top;
+
+  int32x4_t operator()(uint32x4_t v, uint32x4_t c) const {
+    const uint32x4_t one = vdupq_n_u32(1);
     const uint32x4_t high =
         vuzp2q_u32(vreinterpretq_u32_u64(vmull_u32(vget_low_u32(v), vget_low_u32(recip))),
                    vreinterpretq_u32_u64(vmull_high_u32(v, recip)));
     const uint32x4_t d = vbslq_u32(by_one, v, high);
     const uint32x4_t added =
         vaddq_u32(vmulq_u32(batch, vaddq_u32(v, one)), vminq_u32(vaddq_u32(d, one), residual));
-    const uint32x4_t all = vaddq_u32(vmlaq_u32(leftover, added, unit), vld1q_u32(counts + i));
+    const uint32x4_t all = vaddq_u32(vmlaq_u32(leftover, added, unit), c);
     const int32x4_t r = vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(vreinterpretq_s32_u32(all)), scale));
-    Store4(out + i, vminq_s32(r, top));  // below 0: 0, by the saturating narrowing
+    return vminq_s32(r, top);  // below 0: 0, by the saturating narrowing
   }
-  for (; i < n; ++i)
-    out[i] = FinishValue(ix, q[i], counts[i], [](float x) { return static_cast<int>(vcvtns_s32_f32(x)); });
+};
+
+// Lane k from ix[k * stride].
+FinishLanes LanesOf(const ValueIndex* ix, int stride) {
+  uint32_t batch[4], residual[4], unit[4], leftover[4], recip[4], by_one[4];
+  float scale[4];
+  for (int k = 0; k < 4; ++k) {
+    const ValueIndex& x = ix[k * stride];
+    const uint32_t step = x.spread.step;
+    batch[k] = x.spread.batch;
+    residual[k] = x.spread.residual;
+    unit[k] = x.unit;
+    leftover[k] = x.leftover;
+    recip[k] = step > 1 ? static_cast<uint32_t>((uint64_t{1} << 32) / step + 1) : 0;
+    by_one[k] = step == 1 ? 0xffffffffu : 0;
+    scale[k] = x.scale;
+  }
+  FinishLanes l;
+  l.batch = vld1q_u32(batch);
+  l.residual = vld1q_u32(residual);
+  l.unit = vld1q_u32(unit);
+  l.leftover = vld1q_u32(leftover);
+  l.recip = vld1q_u32(recip);
+  l.by_one = vld1q_u32(by_one);
+  l.scale = vld1q_f32(scale);
+  l.top = vdupq_n_s32(ix[0].max_value);
+  return l;
+}
+
+int RoundNeon(float x) { return static_cast<int>(vcvtns_s32_f32(x)); }
+
+// The counts one value at a time (16 entries' starts compared at once),
+// then four entries at a time.
+void ValueEntries(const ValueIndex& ix, const uint16_t* q, int n, uint32_t* counts,
+                  uint16_t* out) {
+  CountsOf(ix, q, n, counts, Count16);
+  const FinishLanes finish = LanesOf(&ix, 0);
+  int i = 0;
+  for (; i + 4 <= n; i += 4)
+    Store4(out + i, finish(vmovl_u16(vld1_u16(q + i)), vld1q_u32(counts + i)));
+  for (; i < n; ++i) out[i] = FinishValue(ix, q[i], counts[i], RoundNeon);
+}
+
+// A value's four counts, its four entries finished at once into a quad.
+template <bool kRuns>
+void QuadsOf(const ValueIndex* ix, const uint16_t* q, int n, uint64_t* out) {
+  const FinishLanes finish = LanesOf(ix, 1);
+  uint32_t c[4];
+  for (int i = 0; i < n; ++i) {
+    QuadCounts<kRuns>(ix, q[i], c, Count16);
+    // Put together from registers: a vector load of the four-byte stores
+    // would wait for them.
+    uint32x4_t counts = vdupq_n_u32(c[0]);
+    counts = vsetq_lane_u32(c[1], counts, 1);
+    counts = vsetq_lane_u32(c[2], counts, 2);
+    counts = vsetq_lane_u32(c[3], counts, 3);
+    Store4(reinterpret_cast<uint16_t*>(out + i), finish(vdupq_n_u32(q[i]), counts));
+  }
+}
+
+void ValueQuads(const ValueIndex* index, const uint16_t* q, int n, uint64_t* out) {
+  const ValueIndex ix[4] = {index[0], index[1], index[2], index[3]};
+  if (ix[0].runs || ix[1].runs || ix[2].runs || ix[3].runs)
+    QuadsOf<true>(ix, q, n, out);
+  else
+    QuadsOf<false>(ix, q, n, out);
 }
 
 }  // namespace
@@ -419,6 +483,7 @@ void FillNeon(Kernels* k) {
   k->interp8_strided_block = 16;
   k->pack16 = Pack16;
   k->value_entries = ValueEntries;
+  k->value_quads = ValueQuads;
   k->interp16 = Interp16;
   k->interp16_block = 4;
   k->luma4 = Luma4;

@@ -235,10 +235,29 @@ void DeltaAny(uint8_t* r, uint8_t* g, uint8_t* b, int step, int n, const uint8_t
   }
 }
 
+uint32_t Count16(const uint16_t* starts, uint32_t v) {
+  uint32_t c = 0;
+  for (int i = 0; i < 16; ++i) c += starts[i] <= v;
+  return c;
+}
+
 void ValueEntries(const ValueIndex& ix, const uint16_t* q, int n, uint32_t* counts,
                   uint16_t* out) {
-  CountsOf(ix, q, n, counts, [](uint64_t x) { return static_cast<uint32_t>(__builtin_popcountll(x)); });
+  CountsOf(ix, q, n, counts, Count16);
   for (int i = 0; i < n; ++i) out[i] = FinishValue(ix, q[i], counts[i], RoundHalfEven);
+}
+
+void ValueQuads(const ValueIndex* index, const uint16_t* q, int n, uint64_t* out) {
+  const ValueIndex ix[4] = {index[0], index[1], index[2], index[3]};
+  const bool runs = ix[0].runs || ix[1].runs || ix[2].runs || ix[3].runs;
+  uint32_t c[4];
+  for (int i = 0; i < n; ++i) {
+    if (runs)
+      QuadCounts<true>(ix, q[i], c, Count16);
+    else
+      QuadCounts<false>(ix, q[i], c, Count16);
+    out[i] = FinishQuad(ix, q[i], c, RoundHalfEven);
+  }
 }
 
 }  // namespace
@@ -266,6 +285,7 @@ void FillScalar(Kernels* k) {
   k->interp8_strided_block = 1;
   k->pack16 = Pack16;
   k->value_entries = ValueEntries;
+  k->value_quads = ValueQuads;
   k->interp16 = Interp16;
   k->interp16_block = 1;
   k->interp_codec = InterpCodec;

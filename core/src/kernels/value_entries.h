@@ -1,8 +1,7 @@
 // What every level's value_entries kernel shares (kernels.h): a value's
-// clipped counts from a tile's entries kept by value, and its entry one
-// value at a time. The rank is the index's count below the value's word
-// plus the set bits of the word at or below it; `Popcount` counts a word's
-// bits as the file's instruction set can.
+// rank among a tile's entries kept by value, its clipped counts, and its
+// entry one value at a time. `Count16(starts, v)` counts the values of
+// starts[0 .. 16) at or below v, as the file's instruction set can.
 //
 // Everything here has internal linkage: each kernels file compiles its own
 // copy with its own target flags.
@@ -17,28 +16,51 @@ namespace histeq {
 namespace kernels {
 namespace {
 
+// The entries that start at or below v: those below its bucket, and the
+// bucket's own at or below it, counted from its first entry or, in a bucket
+// of more than 16 where all 16 counted are, from its sub-bucket's first.
+// Past a tile's last entry the starts are 0xffff, at or below v only when v
+// is 0xffff (the entries there hold the total, as the one after the last
+// does).
+template <typename Count16>
+inline uint32_t Rank(const ValueIndex& ix, uint32_t v, Count16 count16) {
+  const uint32_t h = v >> ix.shift;
+  uint32_t b = ix.below[h];
+  uint32_t c = count16(ix.starts + b, v);
+  if (c == 16 && ix.below[h + 1] - b > 16) {
+    b += ix.sub[ix.dense[h] * 16u + ((v & ((1u << ix.shift) - 1)) >> ix.sub_shift)];
+    c = count16(ix.starts + b, v);
+  }
+  return b + c;
+}
+
 // The clipped counts of the entries at or below v (the first part of C(v)).
-template <bool kRuns, typename Popcount>
-inline uint32_t EntryCounts(const ValueIndex& ix, uint32_t v, Popcount popcount) {
-  const uint32_t w = v >> 6;
-  // 2 << 63 wraps to 0, so bit 63's mask is every bit.
-  const uint32_t r = ix.below[w] + popcount(ix.bits[w] & ((2ull << (v & 63)) - 1));
-  const ValueEntry* next = ix.entries + r;  // r >= 1: an entry starts at 0
-  if (!kRuns) return next->sum;
+template <bool kRuns, typename Count16>
+inline uint32_t EntryCounts(const ValueIndex& ix, uint32_t v, Count16 count16) {
+  const uint32_t r = Rank(ix, v, count16);  // >= 1: an entry starts at 0
+  if (!kRuns) return ix.entries[r].sum;
+  const ValueEntry* next = ix.entries + (r < ix.n ? r : ix.n);
   const ValueEntry& a = next[-1];
   const uint32_t lg = a.log_len, run = v - a.start + 1, len = 1u << lg;
   return a.sum + (run < len ? run : len) * ((next->sum - a.sum) >> lg);
 }
 
 // counts[i] = EntryCounts of q[i], i in [0, n).
-template <typename Popcount>
-inline void CountsOf(const ValueIndex& ix, const uint16_t* q, int n, uint32_t* counts,
-                     Popcount popcount) {
+template <typename Count16>
+inline void CountsOf(const ValueIndex& index, const uint16_t* q, int n, uint32_t* counts,
+                     Count16 count16) {
+  const ValueIndex ix = index;  // not reread after every store to counts
   if (ix.runs) {
-    for (int i = 0; i < n; ++i) counts[i] = EntryCounts<true>(ix, q[i], popcount);
+    for (int i = 0; i < n; ++i) counts[i] = EntryCounts<true>(ix, q[i], count16);
   } else {
-    for (int i = 0; i < n; ++i) counts[i] = EntryCounts<false>(ix, q[i], popcount);
+    for (int i = 0; i < n; ++i) counts[i] = EntryCounts<false>(ix, q[i], count16);
   }
+}
+
+// c[j] = EntryCounts of v in ix[j], j in [0, 4).
+template <bool kRuns, typename Count16>
+inline void QuadCounts(const ValueIndex* ix, uint32_t v, uint32_t* c, Count16 count16) {
+  for (int j = 0; j < 4; ++j) c[j] = EntryCounts<kRuns>(ix[j], v, count16);
 }
 
 // The entry of value v with counts c, `Round` rounding a float half to even.
@@ -49,6 +71,14 @@ inline uint16_t FinishValue(const ValueIndex& ix, uint32_t v, uint32_t c, Round 
   const uint32_t all = added * ix.unit + ix.leftover + c;
   const int r = round(static_cast<float>(all) * ix.scale);
   return static_cast<uint16_t>(r < 0 ? 0 : (r > ix.max_value ? ix.max_value : r));
+}
+
+// The packed entries of v in four tiles' indexes from their counts c.
+template <typename Round>
+inline uint64_t FinishQuad(const ValueIndex* ix, uint32_t v, const uint32_t* c, Round round) {
+  uint64_t quad = 0;
+  for (int j = 0; j < 4; ++j) quad |= static_cast<uint64_t>(FinishValue(ix[j], v, c[j], round)) << (16 * j);
+  return quad;
 }
 
 }  // namespace
