@@ -175,8 +175,7 @@ void Clahe::CountByValue(const Plane& plane, const TableParams* tables, uint32_t
   auto count = [&](int slot, int unit_begin, int unit_end, uint32_t* share) {
     for (int t = unit_begin * row_units; t < unit_end * row_units; ++t) {
       uint32_t* blocks = tables ? nullptr : &blocks_[static_cast<size_t>(t) * kCoarseBins];
-      values_.Count(plane, histogrammer_, t, share, blocks, slot);
-      if (tables) values_.Build(t, *tables, nullptr, nullptr, slot);
+      values_.Count(plane, histogrammer_, t, share, blocks, slot, tables);
     }
   };
   CountPieces(units, pieces, frame_hist, count);

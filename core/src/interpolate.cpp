@@ -269,6 +269,11 @@ void TileInterpolator<T>::ApplyRegionsByValue(const Plane& plane, const ValueTab
       if (by_sample) {
         for (int y = y0; y < y1; ++y) {
           const uint8_t* row = plane.data + y * plane.stride;
+          if (words) {
+            std::memcpy(values + n, row + 2 * x0, static_cast<size_t>(x1 - x0) * 2);
+            n += x1 - x0;
+            continue;
+          }
           for (int x = x0; x < x1; ++x) values[n++] = static_cast<uint16_t>(codec.Read(row + 2 * x));
         }
       } else {

@@ -60,7 +60,7 @@ size_t ValueTables::bytes() const {
 }
 
 void ValueTables::Count(const Plane& plane, const TileHistogrammer& tiles, int t, uint32_t* share,
-                        uint32_t* blocks, int slot) {
+                        uint32_t* blocks, int slot, const TableParams* params) {
   Slot& s = slots_[static_cast<size_t>(slot)];
   uint16_t* counts = s.counts.data();
   uint64_t* bits = s.bits.data();
@@ -79,31 +79,70 @@ void ValueTables::Count(const Plane& plane, const TileHistogrammer& tiles, int t
   uint16_t* starts = &starts_[static_cast<size_t>(t) * stride_];
   const int shift = depth_shift_;
   uint32_t buckets[kCoarseBins] = {};
-  if (blocks) std::fill(blocks, blocks + kCoarseBins, 0u);
   int n = 0;
   if ((bits[0] & 1) == 0) {
     entries[n] = Entry{0, 0, 0, 0};
     starts[n++] = 0;
     ++buckets[0];
   }
-  for (size_t o = 0; o < s.occupied.size(); ++o) {
-    for (uint64_t words = occupied[o]; words != 0; words &= words - 1) {
-      const size_t w = o * 64 + static_cast<size_t>(__builtin_ctzll(words));
-      for (uint64_t m = bits[w]; m != 0; m &= m - 1) {
-        const uint32_t v = static_cast<uint32_t>(w * 64) + static_cast<uint32_t>(__builtin_ctzll(m));
-        const uint32_t c = counts[v];
-        counts[v] = 0;
-        entries[n] = Entry{c, static_cast<uint16_t>(v), 0, 0};
-        starts[n++] = static_cast<uint16_t>(v);
-        ++buckets[v >> shift];
-        if (blocks) blocks[v >> shift] += c;
+  const auto each_value = [&](auto add) {
+    for (size_t o = 0; o < s.occupied.size(); ++o) {
+      for (uint64_t words = occupied[o]; words != 0; words &= words - 1) {
+        const size_t w = o * 64 + static_cast<size_t>(__builtin_ctzll(words));
+        for (uint64_t m = bits[w]; m != 0; m &= m - 1) {
+          const uint32_t v = static_cast<uint32_t>(w * 64) + static_cast<uint32_t>(__builtin_ctzll(m));
+          const uint32_t c = counts[v];
+          counts[v] = 0;
+          starts[n] = static_cast<uint16_t>(v);
+          ++buckets[v >> shift];
+          add(v, c);
+        }
+        bits[w] = 0;
       }
-      bits[w] = 0;
+      occupied[o] = 0;
     }
-    occupied[o] = 0;
+  };
+  if (params) {
+    // The table at once: each entry the running sum of the clipped counts
+    // before it, the excess counted.
+    const uint32_t limit = ClipLimitCount(params->clip_limit, grid_.tile_pixels(), bins_);
+    const uint32_t cut = limit != 0 ? limit : UINT32_MAX;
+    uint32_t running = 0;
+    uint64_t excess = 0;
+    each_value([&](uint32_t v, uint32_t c) {
+      const uint32_t kept = c < cut ? c : cut;
+      entries[n++] = Entry{running, static_cast<uint16_t>(v), 0, 0};
+      running += kept;
+      excess += c - kept;
+    });
+    Tile& tile = tiles_[static_cast<size_t>(t)];
+    tile.n = n;
+    tile.runs = false;
+    Finish(t, running, ClipSpread::Make(limit, excess, bins_), 1, 0, grid_.tile_pixels());
+  } else {
+    if (blocks) std::fill(blocks, blocks + kCoarseBins, 0u);
+    each_value([&](uint32_t v, uint32_t c) {
+      entries[n++] = Entry{c, static_cast<uint16_t>(v), 0, 0};
+      if (blocks) blocks[v >> shift] += c;
+    });
+    tiles_[static_cast<size_t>(t)].n = n;
   }
-  tiles_[static_cast<size_t>(t)].n = n;
   Index(t, buckets);
+}
+
+void ValueTables::Finish(int t, uint32_t running, const ClipSpread& spread, uint32_t unit,
+                         uint32_t leftover, uint64_t total) {
+  Tile& tile = tiles_[static_cast<size_t>(t)];
+  Entry* entries = &entries_[static_cast<size_t>(t) * stride_];
+  // The total, and again past it for the ranks the index counts there.
+  std::fill(entries + tile.n, entries + tile.n + 17, Entry{running, 0, 0, 0});
+  tile.unit = unit;
+  tile.leftover = leftover;
+  tile.batch = spread.batch;
+  tile.residual = spread.residual;
+  tile.step = spread.step;
+  tile.step_inverse = ((1ull << 32) + spread.step - 1) / spread.step;
+  tile.scale = total > 0 ? static_cast<float>(bins_ - 1) / static_cast<float>(total) : 0.0f;
 }
 
 void ValueTables::Build(int t, const TableParams& params, const double* mass,
@@ -161,18 +200,10 @@ void ValueTables::Build(int t, const TableParams& params, const double* mass,
     entries[e].sum = running;
     running += kept << lg;
   }
-  // The total, and again past it for the ranks the index counts there.
-  std::fill(entries + tile.n, entries + tile.n + 17, Entry{running, 0, 0, 0});
   uint32_t leftover = 0;
   const ClipSpread spread =
       mass ? SyntheticSpread(limit, excess, bins_, &leftover) : ClipSpread::Make(limit, excess, bins_);
-  tile.unit = mass ? kSyntheticScale : 1;
-  tile.leftover = leftover;
-  tile.batch = spread.batch;
-  tile.residual = spread.residual;
-  tile.step = spread.step;
-  tile.step_inverse = ((1ull << 32) + spread.step - 1) / spread.step;
-  tile.scale = total > 0 ? static_cast<float>(bins_ - 1) / static_cast<float>(total) : 0.0f;
+  Finish(t, running, spread, mass ? kSyntheticScale : 1, leftover, total);
   if (mass) Index(t);  // Count indexed the frame's own entries
 }
 

@@ -62,10 +62,11 @@ class ValueTables {
   // of their values, and the rank index of them), with slot `slot`'s
   // scratch; adds the frame's own samples to `share` (bins counts) and
   // puts the tile's counts by block into `blocks` (kCoarseBins counts)
-  // when given.
+  // when given. With `params`, the tile's table is made at once, as Build
+  // makes it from the counts.
   void Count(const Plane& plane, const TileHistogrammer& tiles, int t, uint32_t* share,
-             uint32_t* blocks, int slot);
-  // Tile t's table, once after its Count: from its counts (mass == nullptr),
+             uint32_t* blocks, int slot, const TableParams* params = nullptr);
+  // Tile t's table, once after a Count without params: from its counts (mass == nullptr),
   // or from the synthetic histogram of the averaged block shares `mass` and
   // the frame's block counts `blocks` (kCoarseBins each, see lut.h).
   void Build(int t, const TableParams& params, const double* mass, const uint32_t* blocks,
@@ -121,6 +122,11 @@ class ValueTables {
     std::vector<Entry> entries;      // a synthetic histogram's
   };
 
+  // Tile t's table done: `running` the sum of its clipped counts (with the
+  // entries made of them), the excess handed out by `spread` in units of
+  // `unit` and `leftover` at bin 0, of `total` counts in all.
+  void Finish(int t, uint32_t running, const ClipSpread& spread, uint32_t unit, uint32_t leftover,
+              uint64_t total);
   // Tile t's index and finish for the kernels.
   kernels::ValueIndex IndexOf(int t) const;
   // Whether an entry as the kernels make it is final (full range, full
