@@ -40,12 +40,9 @@ void ValueTables::Prepare(const TileGrid& grid, int bins, bool smoothed, int slo
   }
   slots_.resize(static_cast<size_t>(slots));
   for (Slot& s : slots_) {
-    const size_t words = static_cast<size_t>(bins) / 64;
-    if (s.counts.size() != static_cast<size_t>(bins)) {
-      std::vector<uint16_t>(static_cast<size_t>(bins), 0).swap(s.counts);
-      std::vector<uint64_t>(words, 0).swap(s.bits);
-      std::vector<uint64_t>((words + 63) / 64, 0).swap(s.occupied);
-    }
+    s.samples.resize(static_cast<size_t>(grid.tile_pixels()));
+    s.by_low.resize(static_cast<size_t>(grid.tile_pixels()));
+    s.ends.resize(static_cast<size_t>(grid.tile_pixels()));
     s.entries.resize(cap_);
   }
 }
@@ -54,7 +51,7 @@ size_t ValueTables::bytes() const {
   size_t b = tiles_.capacity() * sizeof(Tile) + entries_.capacity() * sizeof(Entry) +
              below_.capacity() * 4 + starts_.capacity() * 2 + dense_.capacity() + sub_.capacity();
   for (const Slot& s : slots_)
-    b += s.counts.capacity() * 2 + (s.bits.capacity() + s.occupied.capacity()) * 8 +
+    b += (s.samples.capacity() + s.by_low.capacity() + s.ends.capacity()) * 2 +
          s.entries.capacity() * sizeof(Entry);
   return b;
 }
@@ -62,44 +59,63 @@ size_t ValueTables::bytes() const {
 void ValueTables::Count(const Plane& plane, const TileHistogrammer& tiles, int t, uint32_t* share,
                         uint32_t* blocks, int slot, const TableParams* params) {
   Slot& s = slots_[static_cast<size_t>(slot)];
-  uint16_t* counts = s.counts.data();
-  uint64_t* bits = s.bits.data();
-  uint64_t* occupied = s.occupied.data();
-  // Each value's samples, and which values and words of them there are.
+  uint16_t* samples = s.samples.data();
+  uint16_t* by_low = s.by_low.data();
+  uint16_t* ends = s.ends.data();
+  const int shift = depth_shift_;
+  const uint32_t low_mask = (1u << shift) - 1;
+  // The samples, counted by their low and by their high bits.
+  uint32_t low[kCoarseBins] = {}, high[kCoarseBins] = {};
+  int m = 0;
   tiles.ForEachWideSample(plane, t % grid_.tiles_x, t / grid_.tiles_x, [&](uint32_t v, bool inside) {
-    ++counts[v];
-    bits[v >> 6] |= uint64_t{1} << (v & 63);
-    occupied[v >> 12] |= uint64_t{1} << ((v >> 6) & 63);
+    samples[m++] = static_cast<uint16_t>(v);
+    ++low[v & low_mask];
+    ++high[v >> shift];
     if (inside && share) ++share[v];
   });
-  // The entries in the order of their values, the scratch cleared behind
-  // them. Value 0 is an entry whatever the tile holds (of no count when it
-  // has none there).
+  // Sorted by their low bits, then (keeping that order) by their high bits.
+  const auto firsts = [](uint32_t* counts, int n) {
+    uint32_t sum = 0;
+    for (int i = 0; i < n; ++i) {
+      const uint32_t c = counts[i];
+      counts[i] = sum;
+      sum += c;
+    }
+  };
+  firsts(low, static_cast<int>(low_mask) + 1);
+  for (int i = 0; i < m; ++i) by_low[low[samples[i] & low_mask]++] = samples[i];
+  firsts(high, kCoarseBins);
+  for (int i = 0; i < m; ++i) samples[high[by_low[i] >> shift]++] = by_low[i];
+  // Runs of equal samples: each one's value and end.
+  int runs = 0;
+  for (int i = 0; i + 1 < m; ++i) {
+    by_low[runs] = samples[i];
+    ends[runs] = static_cast<uint16_t>(i + 1);
+    runs += samples[i + 1] != samples[i];
+  }
+  if (m > 0) {
+    by_low[runs] = samples[m - 1];
+    ends[runs++] = static_cast<uint16_t>(m);
+  }
+  // The entries in the order of their values. Value 0 is an entry whatever
+  // the tile holds (of no count when it has none there).
   Entry* entries = &entries_[static_cast<size_t>(t) * stride_];
   uint16_t* starts = &starts_[static_cast<size_t>(t) * stride_];
-  const int shift = depth_shift_;
   uint32_t buckets[kCoarseBins] = {};
   int n = 0;
-  if ((bits[0] & 1) == 0) {
+  if (m == 0 || samples[0] != 0) {
     entries[n] = Entry{0, 0, 0, 0};
     starts[n++] = 0;
     ++buckets[0];
   }
   const auto each_value = [&](auto add) {
-    for (size_t o = 0; o < s.occupied.size(); ++o) {
-      for (uint64_t words = occupied[o]; words != 0; words &= words - 1) {
-        const size_t w = o * 64 + static_cast<size_t>(__builtin_ctzll(words));
-        for (uint64_t m = bits[w]; m != 0; m &= m - 1) {
-          const uint32_t v = static_cast<uint32_t>(w * 64) + static_cast<uint32_t>(__builtin_ctzll(m));
-          const uint32_t c = counts[v];
-          counts[v] = 0;
-          starts[n] = static_cast<uint16_t>(v);
-          ++buckets[v >> shift];
-          add(v, c);
-        }
-        bits[w] = 0;
-      }
-      occupied[o] = 0;
+    uint32_t before = 0;
+    for (int r = 0; r < runs; ++r) {
+      const uint32_t v = by_low[r], end = ends[r];
+      starts[n] = static_cast<uint16_t>(v);
+      ++buckets[v >> shift];
+      add(v, end - before);
+      before = end;
     }
   };
   if (params) {

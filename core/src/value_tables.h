@@ -114,11 +114,11 @@ class ValueTables {
   // counts of the entries before it (after Count: its own count).
   using Entry = kernels::ValueEntry;
   // Scratch of one thread.
-  // Scratch of one thread, all zero between tiles but `entries`.
+  // Scratch of one thread.
   struct Slot {
-    std::vector<uint16_t> counts;    // per value
-    std::vector<uint64_t> bits;      // bit v % 64 of word v / 64: v is counted
-    std::vector<uint64_t> occupied;  // bit w % 64 of word w / 64: bits[w] is not 0
+    std::vector<uint16_t> samples;  // a tile's, then sorted
+    std::vector<uint16_t> by_low;   // sorted by their low bits, then each run's value
+    std::vector<uint16_t> ends;     // each run's end
     std::vector<Entry> entries;      // a synthetic histogram's
   };
 
