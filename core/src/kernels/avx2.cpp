@@ -401,16 +401,16 @@ void QuadsOf(const ValueIndex* ix, const uint16_t* q, int n, uint64_t* out) {
   const uint16_t* const s2 = ix[2].starts;
   const uint16_t* const s3 = ix[3].starts;
   const int shift = ix[0].shift;
-  // The count of tile j (below b, starts s), when its 16 starts from b
-  // hold the value's rank; else its EntryCounts.
+  // The count of tile j (below b, starts s): the rank from its 16 starts
+  // from b when they hold it, else Rank's.
   const auto count = [&](int j, const uint32_t* below, const uint16_t* starts, uint32_t h,
                          uint32_t v, __m256i w) __attribute__((always_inline)) {
-    if (kRuns) return EntryCounts<true>(ix[j], v, Count16);
     const uint32_t b = below[h];
     const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(starts + b));
     const uint32_t m = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi16(_mm256_min_epu16(x, w), x)));
-    if (__builtin_expect(m == 0xffffffffu, 0)) return EntryCounts<false>(ix[j], v, Count16);
-    return ix[j].entries[b + (_mm_popcnt_u32(m) >> 1)].sum;
+    const uint32_t r = __builtin_expect(m != 0xffffffffu, 1) ? b + (_mm_popcnt_u32(m) >> 1)
+                                                             : Rank(ix[j], v, Count16);
+    return CountsAtRank<kRuns>(ix[j], v, r);
   };
   const auto quad_counts = [&](uint32_t v, uint32_t* to) __attribute__((always_inline)) {
     const uint32_t h = v >> shift;

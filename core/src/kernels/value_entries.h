@@ -34,15 +34,20 @@ inline uint32_t Rank(const ValueIndex& ix, uint32_t v, Count16 count16) {
   return b + c;
 }
 
-// The clipped counts of the entries at or below v (the first part of C(v)).
-template <bool kRuns, typename Count16>
-inline uint32_t EntryCounts(const ValueIndex& ix, uint32_t v, Count16 count16) {
-  const uint32_t r = Rank(ix, v, count16);  // >= 1: an entry starts at 0
+// The clipped counts of the entries at or below v (the first part of C(v)),
+// r its rank.
+template <bool kRuns>
+inline uint32_t CountsAtRank(const ValueIndex& ix, uint32_t v, uint32_t r) {
   if (!kRuns) return ix.entries[r].sum;
-  const ValueEntry* next = ix.entries + (r < ix.n ? r : ix.n);
+  const ValueEntry* next = ix.entries + (r < ix.n ? r : ix.n);  // r >= 1: an entry starts at 0
   const ValueEntry& a = next[-1];
   const uint32_t lg = a.log_len, run = v - a.start + 1, len = 1u << lg;
   return a.sum + (run < len ? run : len) * ((next->sum - a.sum) >> lg);
+}
+
+template <bool kRuns, typename Count16>
+inline uint32_t EntryCounts(const ValueIndex& ix, uint32_t v, Count16 count16) {
+  return CountsAtRank<kRuns>(ix, v, Rank(ix, v, count16));
 }
 
 // counts[i] = EntryCounts of q[i], i in [0, n).
