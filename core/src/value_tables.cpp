@@ -28,13 +28,19 @@ void ValueTables::Prepare(const TileGrid& grid, int bins, bool smoothed, int slo
     // Buckets of more than 16 entries: only where they hold more than 16
     // values, at most one per 17 entries.
     stride_ = cap_ + 16;
-    dense_cap_ = depth_shift_ > 4 ? std::min<size_t>(kCoarseBins, cap_ / 17) : 0;
+    // Buckets for about two entries each, at least 256, of 16 values or
+    // more.
+    buckets_ = kCoarseBins;
+    while (buckets_ < bins / 16 && 2 * static_cast<size_t>(buckets_) < cap_) buckets_ *= 2;
+    bucket_shift_ = 0;
+    while ((buckets_ << bucket_shift_) < bins) ++bucket_shift_;
+    dense_cap_ = bucket_shift_ > 4 ? std::min<size_t>(static_cast<size_t>(buckets_), cap_ / 17) : 0;
     const size_t tiles = static_cast<size_t>(grid.tiles());
     Fit(&tiles_, tiles);
     Fit(&entries_, tiles * stride_);
-    Fit(&below_, tiles * (kCoarseBins + 1));
+    Fit(&below_, tiles * static_cast<size_t>(buckets_ + 1));
     Fit(&starts_, tiles * stride_);
-    Fit(&dense_, dense_cap_ > 0 ? tiles * kCoarseBins : 0);
+    Fit(&dense_, dense_cap_ > 0 ? tiles * static_cast<size_t>(buckets_) : 0);
     Fit(&sub_, tiles * dense_cap_ * 16);
     std::vector<Slot>().swap(slots_);
   }
@@ -43,16 +49,17 @@ void ValueTables::Prepare(const TileGrid& grid, int bins, bool smoothed, int slo
     s.samples.resize(static_cast<size_t>(grid.tile_pixels()));
     s.by_low.resize(static_cast<size_t>(grid.tile_pixels()));
     s.ends.resize(static_cast<size_t>(grid.tile_pixels()));
+    s.buckets.resize(static_cast<size_t>(buckets_));
     s.entries.resize(cap_);
   }
 }
 
 size_t ValueTables::bytes() const {
   size_t b = tiles_.capacity() * sizeof(Tile) + entries_.capacity() * sizeof(Entry) +
-             below_.capacity() * 4 + starts_.capacity() * 2 + dense_.capacity() + sub_.capacity();
+             below_.capacity() * 4 + starts_.capacity() * 2 + dense_.capacity() * 2 + sub_.capacity();
   for (const Slot& s : slots_)
     b += (s.samples.capacity() + s.by_low.capacity() + s.ends.capacity()) * 2 +
-         s.entries.capacity() * sizeof(Entry);
+         s.buckets.capacity() * 4 + s.entries.capacity() * sizeof(Entry);
   return b;
 }
 
@@ -101,7 +108,9 @@ void ValueTables::Count(const Plane& plane, const TileHistogrammer& tiles, int t
   // the tile holds (of no count when it has none there).
   Entry* entries = &entries_[static_cast<size_t>(t) * stride_];
   uint16_t* starts = &starts_[static_cast<size_t>(t) * stride_];
-  uint32_t buckets[kCoarseBins] = {};
+  uint32_t* buckets = s.buckets.data();
+  std::fill(buckets, buckets + buckets_, 0u);
+  const int bucket_shift = bucket_shift_;
   int n = 0;
   if (m == 0 || samples[0] != 0) {
     entries[n] = Entry{0, 0, 0, 0};
@@ -113,7 +122,7 @@ void ValueTables::Count(const Plane& plane, const TileHistogrammer& tiles, int t
     for (int r = 0; r < runs; ++r) {
       const uint32_t v = by_low[r], end = ends[r];
       starts[n] = static_cast<uint16_t>(v);
-      ++buckets[v >> shift];
+      ++buckets[v >> bucket_shift];
       add(v, end - before);
       before = end;
     }
@@ -143,7 +152,7 @@ void ValueTables::Count(const Plane& plane, const TileHistogrammer& tiles, int t
     });
     tiles_[static_cast<size_t>(t)].n = n;
   }
-  Index(t, buckets);
+  Index(t, buckets, slot);
 }
 
 void ValueTables::Finish(int t, uint32_t running, const ClipSpread& spread, uint32_t unit,
@@ -220,20 +229,21 @@ void ValueTables::Build(int t, const TableParams& params, const double* mass,
   const ClipSpread spread =
       mass ? SyntheticSpread(limit, excess, bins_, &leftover) : ClipSpread::Make(limit, excess, bins_);
   Finish(t, running, spread, mass ? kSyntheticScale : 1, leftover, total);
-  if (mass) Index(t);  // Count indexed the frame's own entries
+  if (mass) Index(t, nullptr, slot);  // Count indexed the frame's own entries
 }
 
-void ValueTables::Index(int t, const uint32_t* buckets) {
+void ValueTables::Index(int t, const uint32_t* buckets, int slot) {
   const Tile& tile = tiles_[static_cast<size_t>(t)];
   const Entry* entries = &entries_[static_cast<size_t>(t) * stride_];
-  uint32_t* below = &below_[static_cast<size_t>(t) * (kCoarseBins + 1)];
+  uint32_t* below = &below_[static_cast<size_t>(t) * static_cast<size_t>(buckets_ + 1)];
   uint16_t* starts = &starts_[static_cast<size_t>(t) * stride_];
-  const int shift = depth_shift_;
+  const int shift = bucket_shift_;
   // Each bucket's entries and each entry's first value, then the counts
   // summed up.
-  uint32_t own[kCoarseBins] = {};
   const uint32_t* counts = buckets;
   if (!buckets) {
+    uint32_t* own = slots_[static_cast<size_t>(slot)].buckets.data();
+    std::fill(own, own + buckets_, 0u);
     for (int e = 0; e < tile.n; ++e) {
       const uint16_t v = entries[e].start;
       ++own[v >> shift];
@@ -243,21 +253,21 @@ void ValueTables::Index(int t, const uint32_t* buckets) {
   }
   std::fill(starts + tile.n, starts + tile.n + 16, uint16_t{0xffff});
   uint32_t sum = 0;
-  for (int h = 0; h < kCoarseBins; ++h) {
+  for (int h = 0; h < buckets_; ++h) {
     below[h] = sum;
     sum += counts[h];
   }
-  below[kCoarseBins] = sum;
+  below[buckets_] = sum;
   if (dense_cap_ == 0) return;
   // Buckets of more than 16 entries: the entries below each sub-bucket.
-  uint8_t* dense = &dense_[static_cast<size_t>(t) * kCoarseBins];
+  uint16_t* dense = &dense_[static_cast<size_t>(t) * static_cast<size_t>(buckets_)];
   uint8_t* sub = &sub_[static_cast<size_t>(t) * dense_cap_ * 16];
   const int sub_shift = shift - 4;
   const uint32_t low_mask = (1u << shift) - 1;
   int d = 0;
-  for (int h = 0; h < kCoarseBins; ++h) {
+  for (int h = 0; h < buckets_; ++h) {
     if (counts[h] <= 16) continue;
-    dense[h] = static_cast<uint8_t>(d);
+    dense[h] = static_cast<uint16_t>(d);
     uint8_t* table = sub + 16 * d++;
     uint32_t e = below[h];
     for (uint32_t j = 0; j < 16; ++j) {
@@ -274,7 +284,7 @@ void ValueTables::Fetch(int t) const {
   };
   const size_t at = static_cast<size_t>(t);
   const size_t n = static_cast<size_t>(tiles_[at].n);
-  fetch(&below_[at * (kCoarseBins + 1)], (kCoarseBins + 1) * 4);
+  fetch(&below_[at * static_cast<size_t>(buckets_ + 1)], static_cast<size_t>(buckets_ + 1) * 4);
   fetch(&starts_[at * stride_], (n + 16) * 2);
   fetch(&entries_[at * stride_], (n + 1) * sizeof(Entry));
 }
@@ -283,13 +293,13 @@ kernels::ValueIndex ValueTables::IndexOf(int t) const {
   const Tile& tile = tiles_[static_cast<size_t>(t)];
   kernels::ValueIndex ix;
   ix.entries = &entries_[static_cast<size_t>(t) * stride_];
-  ix.below = &below_[static_cast<size_t>(t) * (kCoarseBins + 1)];
+  ix.below = &below_[static_cast<size_t>(t) * static_cast<size_t>(buckets_ + 1)];
   ix.starts = &starts_[static_cast<size_t>(t) * stride_];
   ix.n = static_cast<uint32_t>(tile.n);
-  ix.dense = dense_cap_ > 0 ? &dense_[static_cast<size_t>(t) * kCoarseBins] : nullptr;
+  ix.dense = dense_cap_ > 0 ? &dense_[static_cast<size_t>(t) * static_cast<size_t>(buckets_)] : nullptr;
   ix.sub = dense_cap_ > 0 ? &sub_[static_cast<size_t>(t) * dense_cap_ * 16] : nullptr;
-  ix.shift = depth_shift_;
-  ix.sub_shift = depth_shift_ > 4 ? depth_shift_ - 4 : 0;
+  ix.shift = bucket_shift_;
+  ix.sub_shift = bucket_shift_ > 4 ? bucket_shift_ - 4 : 0;
   ix.runs = tile.runs;
   ix.spread = kernels::Spread{0, tile.batch, tile.residual, tile.step};
   ix.step_inverse = tile.step_inverse;

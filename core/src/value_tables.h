@@ -13,12 +13,13 @@
 // An entry may also stand for a run of W values with the same count (the
 // blocks a smoothed synthetic histogram spreads evenly, see lut.h), W a
 // power of two. A value's entry is found by its rank among the tile's
-// entries (kernels.h, ValueIndex): the values cut into 256 buckets, the
-// entries below each bucket and the entries' first values compared 16 at a
-// time, so that a tile's index takes about 1 KiB and two bytes an entry
-// whatever the depth, the values asked for need no order, and each costs
-// the same few instructions (kernels' value_entries). A tile's entries come from its samples sorted
-// (two counting passes, by their low and their high bits).
+// entries (kernels.h, ValueIndex): the values cut into buckets (256, or
+// more for tiles of more samples, about two entries each), the entries
+// below each bucket and the entries' first values compared 16 at a time,
+// so that a tile's index takes about four bytes an entry whatever the
+// depth, the values asked for need no order, and each costs the same few
+// instructions (kernels' value_entries). A tile's entries come from its
+// samples sorted (two counting passes, by their low and their high bits).
 #ifndef HISTEQ_SRC_VALUE_TABLES_H_
 #define HISTEQ_SRC_VALUE_TABLES_H_
 
@@ -119,6 +120,7 @@ class ValueTables {
     std::vector<uint16_t> samples;  // a tile's, then sorted
     std::vector<uint16_t> by_low;   // sorted by their low bits, then each run's value
     std::vector<uint16_t> ends;     // each run's end
+    std::vector<uint32_t> buckets;  // entries per bucket of the index
     std::vector<Entry> entries;      // a synthetic histogram's
   };
 
@@ -133,14 +135,17 @@ class ValueTables {
   // strength).
   bool Finished() const;
   // The rank index of tile t's entries (after a synthetic histogram's
-  // Build): their first values and `buckets` (kCoarseBins counts, each
-  // bucket's entries); with `buckets` given, the first values are there
-  // and the index is made of them and the counts.
-  void Index(int t, const uint32_t* buckets = nullptr);
+  // Build): their first values and `buckets` (each bucket's entries);
+  // with `buckets` given, the first values are there and the index is made
+  // of them and the counts; else of the entries, with slot `slot`'s
+  // scratch.
+  void Index(int t, const uint32_t* buckets, int slot);
 
   TileGrid grid_;
   int bins_ = 0;
-  int depth_shift_ = 0;  // log2(bins / kCoarseBins): a bucket's and a block's values
+  int depth_shift_ = 0;   // log2(bins / kCoarseBins): a block's values
+  int buckets_ = 0;       // of the index: 256 or more, for about two entries each
+  int bucket_shift_ = 0;  // log2(bins / buckets_)
   bool smoothed_ = false;
   size_t cap_ = 0;       // entries per tile, and one more for the total
   size_t stride_ = 0;    // ... and 16 more: a tile's share of entries_ and starts_
@@ -149,9 +154,9 @@ class ValueTables {
   double strength_ = 1.0;
   std::vector<Tile> tiles_;
   std::vector<Entry> entries_;   // per tile, stride_
-  std::vector<uint32_t> below_;  // per tile, kCoarseBins + 1
+  std::vector<uint32_t> below_;  // per tile, buckets_ + 1
   std::vector<uint16_t> starts_;  // per tile, stride_
-  std::vector<uint8_t> dense_;   // per tile, kCoarseBins (when buckets hold more than 16 values)
+  std::vector<uint16_t> dense_;  // per tile, buckets_ (when buckets hold more than 16 values)
   std::vector<uint8_t> sub_;     // per tile, 16 dense_cap_
   std::vector<Slot> slots_;
 };

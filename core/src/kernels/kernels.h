@@ -98,7 +98,7 @@ struct Counter8 {
 // clipped counts of the entries before it, 17 more after the last holding
 // the total; and a rank index over them.
 //
-// The index cuts the values into 256 buckets of 2^shift values: `below`
+// The index cuts the values into buckets of 2^shift values: `below`
 // holds the entries that start below each bucket, `starts` each entry's
 // first value again, 16 at a time comparable at once. The 16 entries from a
 // bucket's first hold every one of the bucket's at or below v when it has
@@ -114,9 +114,9 @@ struct ValueEntry {
 };
 struct ValueIndex {
   const ValueEntry* entries;
-  const uint32_t* below;   // 257: bucket h's first entry; below[256] = n
+  const uint32_t* below;   // bucket h's first entry; after the last, n
   const uint16_t* starts;  // per entry; 16 of 0xffff past the last
-  const uint8_t* dense;    // bucket h of more than 16 entries: its sub-table
+  const uint16_t* dense;   // bucket h of more than 16 entries: its sub-table
   const uint8_t* sub;      // 16 per sub-table
   uint32_t n;              // the entries
   int shift;               // log2 of a bucket's values
