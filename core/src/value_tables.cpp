@@ -7,9 +7,10 @@
 namespace histeq {
 bool ValueTables::Pays(const TileGrid& grid, int bins, bool kept) {
   if (bins <= kBins8 || !Fits(grid)) return false;
+  const uint64_t entries = static_cast<uint64_t>(grid.tiles()) * static_cast<uint64_t>(bins);
   const uint64_t per_bin = 2 + (kept ? 4 : 0);
-  return static_cast<uint64_t>(grid.tiles()) * static_cast<uint64_t>(bins) * per_bin >
-         kWholeBudget;
+  return entries * per_bin > kWholeBudget ||
+         entries > kWholePerPixel * grid.tile_pixels() * static_cast<uint64_t>(grid.tiles());
 }
 
 void ValueTables::Prepare(const TileGrid& grid, int bins, bool smoothed, int slots) {

@@ -165,13 +165,17 @@ TEST(ValueTables, ChosenWhereWholeTablesWouldTakeTooMuch) {
   EXPECT_TRUE(ValueTables::Pays(hd64, 65536, false));  // 512 MiB of tables
   EXPECT_FALSE(ValueTables::Pays(hd64, 4096, true));   // 96 MiB
   EXPECT_FALSE(ValueTables::Pays(TileGrid::Make(1920, 1080, 8, 8), 65536, true));
-  const TileGrid hd27 = TileGrid::Make(1920, 1080, 27, 27);
-  EXPECT_FALSE(ValueTables::Pays(hd27, 65536, false));  // 91 MiB
-  EXPECT_TRUE(ValueTables::Pays(hd27, 65536, true));    // and 182 MiB of histograms
   const TileGrid hd16 = TileGrid::Make(1920, 1080, 16, 16);
   EXPECT_FALSE(ValueTables::Pays(hd16, 65536, true));   // 96 MiB with the histograms
   EXPECT_TRUE(ValueTables::Pays(TileGrid::Make(1920, 1080, 17, 16), 65536, true));
+  // More than 10 entries a pixel: 20x20 tiles at 1080p (12.6 a pixel, 50
+  // MiB of tables), not 18x17 (9.8).
+  EXPECT_TRUE(ValueTables::Pays(TileGrid::Make(1920, 1080, 20, 20), 65536, false));
+  EXPECT_FALSE(ValueTables::Pays(TileGrid::Make(1920, 1080, 18, 17), 65536, false));
   EXPECT_TRUE(ValueTables::Pays(TileGrid::Make(7680, 4320, 64, 64), 65536, false));
+  // 4K: 32x32 tiles are 128 MiB of tables; 24x24 are 72 MiB, 4.5 a pixel.
+  EXPECT_TRUE(ValueTables::Pays(TileGrid::Make(3840, 2160, 32, 32), 65536, false));
+  EXPECT_FALSE(ValueTables::Pays(TileGrid::Make(3840, 2160, 24, 24), 65536, false));
   // Tiles of more samples than 16-bit entry counts hold: whole tables.
   EXPECT_FALSE(ValueTables::Pays(TileGrid::Make(7680, 4320, 20, 20), 65536, true));
   EXPECT_FALSE(ValueTables::Pays(TileGrid::Make(7680, 4320, 1, 1), 65536, true));
