@@ -5,6 +5,32 @@
 #include "vectors.h"
 
 namespace histeq {
+namespace {
+
+// firsts[i] = counts[0] + ... + counts[i - 1], i in [0, n) (in place when
+// the same array); returns the largest count.
+uint32_t FirstsOf(const uint32_t* counts, int n, uint32_t* firsts) {
+  uint32_t sum = 0, most = 0;
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const uint32_t a = counts[i], b = counts[i + 1], c = counts[i + 2], d = counts[i + 3];
+    firsts[i] = sum;
+    firsts[i + 1] = sum + a;
+    firsts[i + 2] = sum + a + b;
+    firsts[i + 3] = sum + a + b + c;
+    sum += a + b + c + d;
+    most = std::max(most, std::max(std::max(a, b), std::max(c, d)));
+  }
+  for (; i < n; ++i) {
+    const uint32_t c = counts[i];
+    firsts[i] = sum;
+    sum += c;
+    most = std::max(most, c);
+  }
+  return most;
+}
+
+}  // namespace
 bool ValueTables::Pays(const TileGrid& grid, int bins, bool kept) {
   if (bins <= kBins8 || !Fits(grid)) return false;
   const uint64_t entries = static_cast<uint64_t>(grid.tiles()) * static_cast<uint64_t>(bins);
@@ -82,17 +108,9 @@ void ValueTables::Count(const Plane& plane, const TileHistogrammer& tiles, int t
     if (inside && share) ++share[v];
   });
   // Sorted by their low bits, then (keeping that order) by their high bits.
-  const auto firsts = [](uint32_t* counts, int n) {
-    uint32_t sum = 0;
-    for (int i = 0; i < n; ++i) {
-      const uint32_t c = counts[i];
-      counts[i] = sum;
-      sum += c;
-    }
-  };
-  firsts(low, static_cast<int>(low_mask) + 1);
+  FirstsOf(low, static_cast<int>(low_mask) + 1, low);
   for (int i = 0; i < m; ++i) by_low[low[samples[i] & low_mask]++] = samples[i];
-  firsts(high, kCoarseBins);
+  FirstsOf(high, kCoarseBins, high);
   for (int i = 0; i < m; ++i) samples[high[by_low[i] >> shift]++] = by_low[i];
   // Runs of equal samples: each one's value and end.
   int runs = 0;
@@ -253,13 +271,9 @@ void ValueTables::Index(int t, const uint32_t* buckets, int slot) {
     counts = own;
   }
   std::fill(starts + tile.n, starts + tile.n + 16, uint16_t{0xffff});
-  uint32_t sum = 0;
-  for (int h = 0; h < buckets_; ++h) {
-    below[h] = sum;
-    sum += counts[h];
-  }
-  below[buckets_] = sum;
-  if (dense_cap_ == 0) return;
+  const uint32_t most = FirstsOf(counts, buckets_, below);
+  below[buckets_] = static_cast<uint32_t>(tile.n);
+  if (dense_cap_ == 0 || most <= 16) return;
   // Buckets of more than 16 entries: the entries below each sub-bucket.
   uint16_t* dense = &dense_[static_cast<size_t>(t) * static_cast<size_t>(buckets_)];
   uint8_t* sub = &sub_[static_cast<size_t>(t) * dense_cap_ * 16];
