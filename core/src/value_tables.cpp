@@ -2,32 +2,19 @@
 
 #include <algorithm>
 
+#include "kernels/kernels.h"
 #include "vectors.h"
 
 namespace histeq {
 namespace {
 
 // firsts[i] = counts[0] + ... + counts[i - 1], i in [0, n) (in place when
-// the same array); returns the largest count.
+// the same array); returns the sum of all.
 uint32_t FirstsOf(const uint32_t* counts, int n, uint32_t* firsts) {
-  uint32_t sum = 0, most = 0;
-  int i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const uint32_t a = counts[i], b = counts[i + 1], c = counts[i + 2], d = counts[i + 3];
-    firsts[i] = sum;
-    firsts[i + 1] = sum + a;
-    firsts[i + 2] = sum + a + b;
-    firsts[i + 3] = sum + a + b + c;
-    sum += a + b + c + d;
-    most = std::max(most, std::max(std::max(a, b), std::max(c, d)));
-  }
-  for (; i < n; ++i) {
-    const uint32_t c = counts[i];
-    firsts[i] = sum;
-    sum += c;
-    most = std::max(most, c);
-  }
-  return most;
+  uint32_t sum = 0;
+  const int done = kernels::Active().running_sums(counts, 0, n, firsts, &sum);
+  kernels::Scalar().running_sums(counts, done, n, firsts, &sum);
+  return sum;
 }
 
 }  // namespace
@@ -271,9 +258,8 @@ void ValueTables::Index(int t, const uint32_t* buckets, int slot) {
     counts = own;
   }
   std::fill(starts + tile.n, starts + tile.n + 16, uint16_t{0xffff});
-  const uint32_t most = FirstsOf(counts, buckets_, below);
-  below[buckets_] = static_cast<uint32_t>(tile.n);
-  if (dense_cap_ == 0 || most <= 16) return;
+  below[buckets_] = FirstsOf(counts, buckets_, below);
+  if (dense_cap_ == 0) return;
   // Buckets of more than 16 entries: the entries below each sub-bucket.
   uint16_t* dense = &dense_[static_cast<size_t>(t) * static_cast<size_t>(buckets_)];
   uint8_t* sub = &sub_[static_cast<size_t>(t) * dense_cap_ * 16];

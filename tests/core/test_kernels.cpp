@@ -205,6 +205,40 @@ TEST(Kernels, PackAndAddMatchScalar) {
   }
 }
 
+// Running sums, into another array and in place, from a carried sum; the
+// reference written from the definition.
+TEST(Kernels, RunningSumsMatchDefinition) {
+  std::mt19937 rng(9);
+  for (int trial = 0; trial < 200; ++trial) {
+    const int bins = trial % 2 ? 4096 : 256;
+    const std::vector<uint32_t> counts = RandomHistogram(bins, rng);
+    const auto [first, end] = RandomSpan(bins, rng);
+    const uint32_t carried = rng() % 1000;
+    std::vector<uint32_t> want(counts);
+    uint32_t want_sum = carried;
+    for (int i = first; i < end; ++i) {
+      want[static_cast<size_t>(i)] = want_sum;
+      want_sum += counts[static_cast<size_t>(i)];
+    }
+    for (histeq::SimdLevel level : Levels()) {
+      SimdCap cap(level);
+      const Kernels& k = histeq::kernels::Active();
+      for (bool in_place : {false, true}) {
+        std::vector<uint32_t> got(counts);
+        const std::vector<uint32_t> source(counts);
+        const uint32_t* from = in_place ? got.data() : source.data();
+        uint32_t sum = carried;
+        const int done = k.running_sums(from, first, end, got.data(), &sum);
+        ASSERT_GE(done, first);
+        ASSERT_LE(done, end);
+        histeq::kernels::Scalar().running_sums(from, done, end, got.data(), &sum);
+        ASSERT_EQ(got, want) << What(level, first, end) << (in_place ? " in place" : "");
+        ASSERT_EQ(sum, want_sum) << What(level, first, end);
+      }
+    }
+  }
+}
+
 TEST(Kernels, WordCountsAndRangesMatchScalar) {
   // Blocks of plain 16-bit words at odd widths and offsets, ending at a page
   // boundary; the vector part of each row, then the scalar rest.

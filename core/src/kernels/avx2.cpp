@@ -216,6 +216,26 @@ inline void Store8(uint16_t* lut, __m256i r) {
 // running total; the handed-out counts from the lane's value (v / step in
 // float is exact: v < 2^24 and the quotient's rounding never reaches the
 // next whole number); then the scalar kernel's float product and rounding.
+// Eight counts at a time: the sums within each 128-bit half by two
+// shifted adds, the low half's total added to the high half.
+int RunningSums(const uint32_t* counts, int first, int end, uint32_t* firsts, uint32_t* sum) {
+  __m256i carry = _mm256_set1_epi32(static_cast<int>(*sum));
+  int i = first;
+  for (; i + 8 <= end; i += 8) {
+    const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(counts + i));
+    __m256i t = _mm256_add_epi32(x, _mm256_slli_si256(x, 4));
+    t = _mm256_add_epi32(t, _mm256_slli_si256(t, 8));
+    const __m256i low_total = _mm256_shuffle_epi32(t, 0xff);
+    t = _mm256_add_epi32(t, _mm256_permute2x128_si256(low_total, low_total, 0x08));
+    // t: the sums through each count; the firsts are those before it.
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(firsts + i),
+                        _mm256_add_epi32(carry, _mm256_sub_epi32(t, x)));
+    carry = _mm256_add_epi32(carry, _mm256_permutevar8x32_epi32(t, _mm256_set1_epi32(7)));
+  }
+  *sum = static_cast<uint32_t>(_mm256_cvtsi256_si32(carry));
+  return i;
+}
+
 // The sums must stay below 2^31 (the caller's tables are of fewer pixels).
 template <typename T>
 int CdfSpan(const uint32_t* hist, int first, int end, const Spread& s, float scale,
@@ -456,6 +476,7 @@ void FillAvx2(Kernels* k) {
   k->count_words = CountWords;
   k->word_range = WordRange;
   k->add_counts = AddCounts;
+  k->running_sums = RunningSums;
   k->clipped_counts = ClippedCounts;
   k->cdf_span8 = CdfSpan<uint8_t>;
   k->cdf_span16 = CdfSpan<uint16_t>;

@@ -162,6 +162,10 @@ struct Kernels {
                     int* hi);
   // dst[v] += src[v] for v in [first, end); returns where it stopped.
   int (*add_counts)(uint32_t* dst, const uint32_t* src, int first, int end);
+  // firsts[i] = *sum + counts[first] + ... + counts[i - 1] for i in
+  // [first, end) (firsts may be counts), *sum carried on to where it
+  // stopped; returns where it stopped.
+  int (*running_sums)(const uint32_t* counts, int first, int end, uint32_t* firsts, uint32_t* sum);
 
   // *clipped += the counts above limit (> 0) in bins [first, end); returns
   // where it stopped.

@@ -113,6 +113,17 @@ int AddCounts(uint32_t* dst, const uint32_t* src, int first, int end) {
   return end;
 }
 
+int RunningSums(const uint32_t* counts, int first, int end, uint32_t* firsts, uint32_t* sum) {
+  uint32_t s = *sum;
+  for (int i = first; i < end; ++i) {
+    const uint32_t c = counts[i];
+    firsts[i] = s;
+    s += c;
+  }
+  *sum = s;
+  return end;
+}
+
 // max(h - limit, 0) by arithmetic only: whether a bin is over a limit of a
 // count or two is a coin toss, which a branch would mispredict.
 inline int64_t Over(uint32_t h, uint32_t limit) {
@@ -275,6 +286,7 @@ void FillScalar(Kernels* k) {
   k->count_codec = CountCodec;
   k->word_range = WordRange;
   k->add_counts = AddCounts;
+  k->running_sums = RunningSums;
   k->clipped_counts = ClippedCounts;
   k->cdf_span8 = CdfSpan<uint8_t>;
   k->cdf_span16 = CdfSpan<uint16_t>;
