@@ -39,21 +39,21 @@ void ValueTables::Prepare(const TileGrid& grid, int bins, bool smoothed, int slo
                static_cast<uint64_t>(bins),
                grid.tile_pixels() + (smoothed ? kCoarseBins : 0) + 1)) +
            1;
-    // Buckets of more than 16 entries: only where they hold more than 16
-    // values, at most one per 17 entries.
     stride_ = cap_ + 16;
-    // Buckets for about two entries each, at least 256, of 16 values or
-    // more.
+    // Buckets for about four entries each, at least 256, of 16 values or
+    // more; buckets of more than 16 entries (only where they hold more
+    // than 16 values) at most one per 17 entries.
     buckets_ = kCoarseBins;
-    while (buckets_ < bins / 16 && 2 * static_cast<size_t>(buckets_) < cap_) buckets_ *= 2;
+    while (buckets_ < bins / 16 && 4 * static_cast<size_t>(buckets_) < cap_) buckets_ *= 2;
     bucket_shift_ = 0;
     while ((buckets_ << bucket_shift_) < bins) ++bucket_shift_;
     dense_cap_ = bucket_shift_ > 4 ? std::min<size_t>(static_cast<size_t>(buckets_), cap_ / 17) : 0;
     const size_t tiles = static_cast<size_t>(grid.tiles());
     Fit(&tiles_, tiles);
-    Fit(&entries_, tiles * stride_);
-    Fit(&below_, tiles * static_cast<size_t>(buckets_ + 1));
+    Fit(&sums_, tiles * stride_);
     Fit(&starts_, tiles * stride_);
+    Fit(&lens_, smoothed ? tiles * stride_ : 0);
+    Fit(&below_, tiles * static_cast<size_t>(buckets_ + 1));
     Fit(&dense_, dense_cap_ > 0 ? tiles * static_cast<size_t>(buckets_) : 0);
     Fit(&sub_, tiles * dense_cap_ * 16);
     std::vector<Slot>().swap(slots_);
@@ -69,8 +69,8 @@ void ValueTables::Prepare(const TileGrid& grid, int bins, bool smoothed, int slo
 }
 
 size_t ValueTables::bytes() const {
-  size_t b = tiles_.capacity() * sizeof(Tile) + entries_.capacity() * sizeof(Entry) +
-             below_.capacity() * 4 + starts_.capacity() * 2 + dense_.capacity() * 2 + sub_.capacity();
+  size_t b = tiles_.capacity() * sizeof(Tile) + sums_.capacity() * 4 + starts_.capacity() * 2 +
+             lens_.capacity() + below_.capacity() * 4 + dense_.capacity() * 2 + sub_.capacity();
   for (const Slot& s : slots_)
     b += (s.samples.capacity() + s.by_low.capacity() + s.ends.capacity()) * 2 +
          s.buckets.capacity() * 4 + s.entries.capacity() * sizeof(Entry);
@@ -112,14 +112,15 @@ void ValueTables::Count(const Plane& plane, const TileHistogrammer& tiles, int t
   }
   // The entries in the order of their values. Value 0 is an entry whatever
   // the tile holds (of no count when it has none there).
-  Entry* entries = &entries_[static_cast<size_t>(t) * stride_];
-  uint16_t* starts = &starts_[static_cast<size_t>(t) * stride_];
+  const size_t at = static_cast<size_t>(t) * stride_;
+  uint32_t* sums = &sums_[at];
+  uint16_t* starts = &starts_[at];
   uint32_t* buckets = s.buckets.data();
   std::fill(buckets, buckets + buckets_, 0u);
   const int bucket_shift = bucket_shift_;
   int n = 0;
   if (m == 0 || samples[0] != 0) {
-    entries[n] = Entry{0, 0, 0, 0};
+    sums[n] = 0;
     starts[n++] = 0;
     ++buckets[0];
   }
@@ -140,9 +141,9 @@ void ValueTables::Count(const Plane& plane, const TileHistogrammer& tiles, int t
     const uint32_t cut = limit != 0 ? limit : UINT32_MAX;
     uint32_t running = 0;
     uint64_t excess = 0;
-    each_value([&](uint32_t v, uint32_t c) {
+    each_value([&](uint32_t, uint32_t c) {
       const uint32_t kept = c < cut ? c : cut;
-      entries[n++] = Entry{running, static_cast<uint16_t>(v), 0, 0};
+      sums[n++] = running;
       running += kept;
       excess += c - kept;
     });
@@ -153,10 +154,11 @@ void ValueTables::Count(const Plane& plane, const TileHistogrammer& tiles, int t
   } else {
     if (blocks) std::fill(blocks, blocks + kCoarseBins, 0u);
     each_value([&](uint32_t v, uint32_t c) {
-      entries[n++] = Entry{c, static_cast<uint16_t>(v), 0, 0};
+      sums[n++] = c;
       if (blocks) blocks[v >> shift] += c;
     });
     tiles_[static_cast<size_t>(t)].n = n;
+    if (smoothed_) std::fill(&lens_[at], &lens_[at] + n, uint8_t{0});
   }
   Index(t, buckets, slot);
 }
@@ -164,9 +166,9 @@ void ValueTables::Count(const Plane& plane, const TileHistogrammer& tiles, int t
 void ValueTables::Finish(int t, uint32_t running, const ClipSpread& spread, uint32_t unit,
                          uint32_t leftover, uint64_t total) {
   Tile& tile = tiles_[static_cast<size_t>(t)];
-  Entry* entries = &entries_[static_cast<size_t>(t) * stride_];
+  uint32_t* sums = &sums_[static_cast<size_t>(t) * stride_];
   // The total, and again past it for the ranks the index counts there.
-  std::fill(entries + tile.n, entries + tile.n + 17, Entry{running, 0, 0, 0});
+  std::fill(sums + tile.n, sums + tile.n + 17, running);
   tile.unit = unit;
   tile.leftover = leftover;
   tile.batch = spread.batch;
@@ -179,7 +181,10 @@ void ValueTables::Finish(int t, uint32_t running, const ClipSpread& spread, uint
 void ValueTables::Build(int t, const TableParams& params, const double* mass,
                         const uint32_t* blocks, int slot) {
   Tile& tile = tiles_[static_cast<size_t>(t)];
-  Entry* entries = &entries_[static_cast<size_t>(t) * stride_];
+  const size_t at = static_cast<size_t>(t) * stride_;
+  uint32_t* sums = &sums_[at];
+  uint16_t* starts = &starts_[at];
+  uint8_t* lens = smoothed_ ? &lens_[at] : nullptr;
   const uint64_t pixels = grid_.tile_pixels();
   uint32_t limit = ClipLimitCount(params.clip_limit, pixels, bins_);
   uint64_t total = pixels;
@@ -189,32 +194,42 @@ void ValueTables::Build(int t, const TableParams& params, const double* mass,
     const int w = 1 << depth_shift_;
     const double scale = static_cast<double>(pixels) * kSyntheticScale;
     // Count's entry at value 0 of no count is no sample: not carried over.
-    int n = 0, e = tile.n > 0 && entries[0].sum == 0 ? 1 : 0;
+    int n = 0, e = tile.n > 0 && sums[0] == 0 ? 1 : 0;
     total = 0;
     for (int b = 0; b < kCoarseBins; ++b) {
       const double m = mass[b] * scale;
       if (blocks[b] == 0) {
         const uint32_t q = SyntheticEven(m, w);
         if (q == 0) continue;
-        out[n++] = Entry{q, static_cast<uint16_t>(b * w), static_cast<uint8_t>(depth_shift_), 0};
+        out[n++] = Entry{q, static_cast<uint16_t>(b * w), static_cast<uint8_t>(depth_shift_)};
         total += static_cast<uint64_t>(q) * static_cast<uint64_t>(w);
         continue;
       }
       const double per_count = m / blocks[b];
-      for (; e < tile.n && (entries[e].start >> depth_shift_) == b; ++e) {
-        const uint32_t c = SyntheticCount(per_count, entries[e].sum);
+      for (; e < tile.n && (starts[e] >> depth_shift_) == b; ++e) {
+        const uint32_t c = SyntheticCount(per_count, sums[e]);
         if (c == 0) continue;
-        out[n++] = Entry{c, entries[e].start, 0, 0};
+        out[n++] = Entry{c, starts[e], 0};
         total += c;
       }
     }
-    std::copy(out, out + n, entries);
+    for (int i = 0; i < n; ++i) {
+      sums[i] = out[i].count;
+      starts[i] = out[i].start;
+      lens[i] = out[i].log_len;
+    }
     tile.n = n;
     limit *= kSyntheticScale;
   }
-  if (tile.n == 0 || entries[0].start != 0) {
-    std::copy_backward(entries, entries + tile.n, entries + tile.n + 1);
-    entries[0] = Entry{0, 0, 0, 0};
+  if (tile.n == 0 || starts[0] != 0) {
+    std::copy_backward(sums, sums + tile.n, sums + tile.n + 1);
+    std::copy_backward(starts, starts + tile.n, starts + tile.n + 1);
+    sums[0] = 0;
+    starts[0] = 0;
+    if (lens) {
+      std::copy_backward(lens, lens + tile.n, lens + tile.n + 1);
+      lens[0] = 0;
+    }
     ++tile.n;
   }
   // The counts into running sums of the clipped counts; the excess counted.
@@ -223,12 +238,12 @@ void ValueTables::Build(int t, const TableParams& params, const double* mass,
   uint32_t running = 0;
   tile.runs = false;
   for (int e = 0; e < tile.n; ++e) {
-    const uint32_t lg = entries[e].log_len;
+    const uint32_t lg = lens ? lens[e] : 0;
     tile.runs |= lg != 0;
-    const uint32_t per = entries[e].sum;  // the count of each value of the entry
+    const uint32_t per = sums[e];  // the count of each value of the entry
     const uint32_t kept = std::min(per, cut);
     excess += static_cast<uint64_t>(per - kept) << lg;
-    entries[e].sum = running;
+    sums[e] = running;
     running += kept << lg;
   }
   uint32_t leftover = 0;
@@ -240,21 +255,15 @@ void ValueTables::Build(int t, const TableParams& params, const double* mass,
 
 void ValueTables::Index(int t, const uint32_t* buckets, int slot) {
   const Tile& tile = tiles_[static_cast<size_t>(t)];
-  const Entry* entries = &entries_[static_cast<size_t>(t) * stride_];
   uint32_t* below = &below_[static_cast<size_t>(t) * static_cast<size_t>(buckets_ + 1)];
   uint16_t* starts = &starts_[static_cast<size_t>(t) * stride_];
   const int shift = bucket_shift_;
-  // Each bucket's entries and each entry's first value, then the counts
-  // summed up.
+  // Each bucket's entries, then the counts summed up.
   const uint32_t* counts = buckets;
   if (!buckets) {
     uint32_t* own = slots_[static_cast<size_t>(slot)].buckets.data();
     std::fill(own, own + buckets_, 0u);
-    for (int e = 0; e < tile.n; ++e) {
-      const uint16_t v = entries[e].start;
-      ++own[v >> shift];
-      starts[e] = v;
-    }
+    for (int e = 0; e < tile.n; ++e) ++own[starts[e] >> shift];
     counts = own;
   }
   std::fill(starts + tile.n, starts + tile.n + 16, uint16_t{0xffff});
@@ -287,13 +296,14 @@ void ValueTables::Fetch(int t) const {
   const size_t n = static_cast<size_t>(tiles_[at].n);
   fetch(&below_[at * static_cast<size_t>(buckets_ + 1)], static_cast<size_t>(buckets_ + 1) * 4);
   fetch(&starts_[at * stride_], (n + 16) * 2);
-  fetch(&entries_[at * stride_], (n + 1) * sizeof(Entry));
+  fetch(&sums_[at * stride_], (n + 1) * 4);
 }
 
 kernels::ValueIndex ValueTables::IndexOf(int t) const {
   const Tile& tile = tiles_[static_cast<size_t>(t)];
   kernels::ValueIndex ix;
-  ix.entries = &entries_[static_cast<size_t>(t) * stride_];
+  ix.sums = &sums_[static_cast<size_t>(t) * stride_];
+  ix.log_lens = smoothed_ ? &lens_[static_cast<size_t>(t) * stride_] : nullptr;
   ix.below = &below_[static_cast<size_t>(t) * static_cast<size_t>(buckets_ + 1)];
   ix.starts = &starts_[static_cast<size_t>(t) * stride_];
   ix.n = static_cast<uint32_t>(tile.n);

@@ -114,21 +114,24 @@ class ValueTables {
     float scale = 0.0f;         // float(bins - 1) / the histogram's sum; 0: identity
     bool runs = false;          // some entry stands for a run of values
   };
-  // An entry: its first value, log2 of its run of values, and the clipped
-  // counts of the entries before it (after Count: its own count).
-  using Entry = kernels::ValueEntry;
-  // Scratch of one thread.
+  // An entry of a synthetic histogram being made: its count, first value
+  // and log2 of its run of values.
+  struct Entry {
+    uint32_t count;
+    uint16_t start;
+    uint8_t log_len;
+  };
   // Scratch of one thread.
   struct Slot {
     std::vector<uint16_t> samples;  // a tile's, then sorted
     std::vector<uint16_t> by_low;   // sorted by their low bits, then each run's value
     std::vector<uint16_t> ends;     // each run's end
     std::vector<uint32_t> buckets;  // entries per bucket of the index
-    std::vector<Entry> entries;      // a synthetic histogram's
+    std::vector<Entry> entries;     // a synthetic histogram's
   };
 
   // Tile t's table done: `running` the sum of its clipped counts (with the
-  // entries made of them), the excess handed out by `spread` in units of
+  // sums made of them), the excess handed out by `spread` in units of
   // `unit` and `leftover` at bin 0, of `total` counts in all.
   void Finish(int t, uint32_t running, const ClipSpread& spread, uint32_t unit, uint32_t leftover,
               uint64_t total);
@@ -147,18 +150,22 @@ class ValueTables {
   TileGrid grid_;
   int bins_ = 0;
   int depth_shift_ = 0;   // log2(bins / kCoarseBins): a block's values
-  int buckets_ = 0;       // of the index: 256 or more, for about two entries each
+  int buckets_ = 0;       // of the index: 256 or more, for about four entries each
   int bucket_shift_ = 0;  // log2(bins / buckets_)
   bool smoothed_ = false;
-  size_t cap_ = 0;       // entries per tile, and one more for the total
-  size_t stride_ = 0;    // ... and 16 more: a tile's share of entries_ and starts_
+  size_t cap_ = 0;        // entries per tile, and one more for the total
+  size_t stride_ = 0;     // ... and 16 more: a tile's share of sums_, starts_ and lens_
   size_t dense_cap_ = 0;  // sub-tables per tile (buckets of more than 16 entries)
   Range range_ = Range::kFull;
   double strength_ = 1.0;
   std::vector<Tile> tiles_;
-  std::vector<Entry> entries_;   // per tile, stride_
+  // Per tile, stride_ each: an entry's clipped counts before it (after a
+  // Count without params: its own count), its first value, and (smoothed)
+  // log2 of its run of values.
+  std::vector<uint32_t> sums_;
+  std::vector<uint16_t> starts_;
+  std::vector<uint8_t> lens_;
   std::vector<uint32_t> below_;  // per tile, buckets_ + 1
-  std::vector<uint16_t> starts_;  // per tile, stride_
   std::vector<uint16_t> dense_;  // per tile, buckets_ (when buckets hold more than 16 values)
   std::vector<uint8_t> sub_;     // per tile, 16 dense_cap_
   std::vector<Slot> slots_;

@@ -94,26 +94,22 @@ struct Counter8 {
 };
 
 // A tile's CLAHE table kept by value (ValueTables, value_tables.h): its
-// entries sorted by first value, the first starting at 0, each holding the
-// clipped counts of the entries before it, 17 more after the last holding
-// the total; and a rank index over them.
+// entries in the order of their first values, the first starting at 0,
+// each with the clipped counts of the entries before it (`sums`, 17 more
+// after the last holding the total) and, where some stand for runs of
+// values, log2 of its run (`log_lens`); and a rank index over them.
 //
 // The index cuts the values into buckets of 2^shift values: `below`
 // holds the entries that start below each bucket, `starts` each entry's
-// first value again, 16 at a time comparable at once. The 16 entries from a
+// first value, 16 at a time comparable at once. The 16 entries from a
 // bucket's first hold every one of the bucket's at or below v when it has
 // up to 16 (the ones after start above v). A larger bucket (only where
 // buckets hold more than 16 values) has 16 sub-buckets of 2^sub_shift
 // values, `sub` holding the bucket's entries below each, and is searched
 // from its sub-bucket's first entry instead.
-struct ValueEntry {
-  uint32_t sum;     // the clipped counts of the entries before this one
-  uint16_t start;   // its first value
-  uint8_t log_len;  // log2 of its run of values, each of the same count
-  uint8_t unused;
-};
 struct ValueIndex {
-  const ValueEntry* entries;
+  const uint32_t* sums;
+  const uint8_t* log_lens;  // nullptr where no table has runs (runs false)
   const uint32_t* below;   // bucket h's first entry; after the last, n
   const uint16_t* starts;  // per entry; 16 of 0xffff past the last
   const uint16_t* dense;   // bucket h of more than 16 entries: its sub-table
@@ -121,7 +117,7 @@ struct ValueIndex {
   uint32_t n;              // the entries
   int shift;               // log2 of a bucket's values
   int sub_shift;           // log2 of a sub-bucket's values (shift - 4)
-  bool runs;               // some entry has log_len > 0
+  bool runs;               // some entry has a log_len > 0
   Spread spread;           // limit unused
   uint64_t step_inverse;   // ceil(2^32 / spread.step): v / step = (v * it) >> 32
   uint32_t unit;           // the counts of each handed-out one

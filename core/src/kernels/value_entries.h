@@ -38,11 +38,10 @@ inline uint32_t Rank(const ValueIndex& ix, uint32_t v, Count16 count16) {
 // r its rank.
 template <bool kRuns>
 inline uint32_t CountsAtRank(const ValueIndex& ix, uint32_t v, uint32_t r) {
-  if (!kRuns) return ix.entries[r].sum;
-  const ValueEntry* next = ix.entries + (r < ix.n ? r : ix.n);  // r >= 1: an entry starts at 0
-  const ValueEntry& a = next[-1];
-  const uint32_t lg = a.log_len, run = v - a.start + 1, len = 1u << lg;
-  return a.sum + (run < len ? run : len) * ((next->sum - a.sum) >> lg);
+  if (!kRuns) return ix.sums[r];
+  const uint32_t a = (r < ix.n ? r : ix.n) - 1;  // r >= 1: an entry starts at 0
+  const uint32_t lg = ix.log_lens[a], run = v - ix.starts[a] + 1, len = 1u << lg;
+  return ix.sums[a] + (run < len ? run : len) * ((ix.sums[a + 1] - ix.sums[a]) >> lg);
 }
 
 template <bool kRuns, typename Count16>
