@@ -38,3 +38,22 @@ for (who, mode, bits, w, h, threads), t in sorted(times.items(), key=lambda kv: 
     scale = f"{t / t2:.2f}×" if t2 else "—"
     print(f"| {mode.lower()} | {bits} | {w}×{h} | {t:.0f} | {t2:.0f} | "
           f"{f'{cv:.0f}' if cv else '—'} | {vs_cv} | {scale} |")
+
+kinds = {}
+for b in runs["benchmarks"]:
+    m = re.match(r"BM_(\w+?)_Kinds8/(\d+)/(\d+)/(\d+)$", b.get("run_name", b["name"]))
+    if not m or (b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median"):
+        continue
+    who, kind, w, h = m.groups()
+    kinds[(who, int(kind), int(w), int(h))] = b["real_time"]
+if kinds:
+    names = ["photo", "dark (0..20)", "noise"]
+    print("\nGlobal 8-bit by kind of picture, one thread:\n")
+    print("| picture | size | histeq | OpenCV | OpenCV ÷ histeq |")
+    print("| --- | --- | --- | --- | --- |")
+    for (who, kind, w, h), t in sorted(kinds.items(), key=lambda kv: (kv[0][1], kv[0][2])):
+        cv = kinds.get(("OpenCV", kind, w, h))
+        if who != "Histeq":
+            continue
+        print(f"| {names[kind] if kind < len(names) else kind} | {w}×{h} | {t:.0f} | "
+              f"{f'{cv:.0f}' if cv else '—'} | {f'{cv / t:.2f}×' if cv else '—'} |")

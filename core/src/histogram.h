@@ -36,8 +36,9 @@ struct ValueRange {
 // into one histogram. Where the kernels have a bit-count counter
 // (kernels::Counter8) and the count is large enough, it counts; otherwise,
 // with many samples in rows of 16 or more, neighbouring samples are counted
-// in pairs through two 65536-entry tables folded into bins once, in Finish;
-// otherwise sample by sample into four sub-histograms.
+// in pairs through two 65536-entry tables folded into bins once, in Finish,
+// in the pieces whose neighbours are alike (not in noise); otherwise sample
+// by sample into four sub-histograms.
 class HistogramCounter8 {
  public:
   HistogramCounter8();
@@ -62,6 +63,7 @@ class HistogramCounter8 {
 
   Way way_ = Way::kSamples;
   std::vector<uint32_t> pairs_;  // two tables when in use
+  bool pairs_used_ = false;      // they hold counts of this count
   uint32_t hist_[kBins8];
   uint32_t run_value_ = 0, run_ = 0;  // a run of equal samples not yet added
   const void* kernel_ = nullptr;      // the kernels::Counter8 the state is for

@@ -3,10 +3,13 @@
 // OpenCV on one (cv::setNumThreads(1)). Compare ratios, not absolute
 // times. scripts/bench.sh turns the output into a table of ratios.
 //
-// Names: BM_<who>_<mode><bits>/<width>/<height>[/<threads>].
+// Names: BM_<who>_<mode><bits>/<width>/<height>[/<threads>]; and
+// BM_<who>_Kinds8/<kind>/<width>/<height>: global 8-bit on one thread over
+// kinds of picture (see Kind).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <deque>
 #include <memory>
@@ -23,13 +26,10 @@
 
 namespace {
 
-// A real photograph scaled to the size, at 8 or 16 bits. Bilinear, as a
-// picture taken at that size would be smooth: nearest-neighbour scaling
-// would repeat every sample four times or more, which no camera does.
-const ref::Codes& Picture(int width, int height, int depth) {
-  static std::deque<ref::Codes> cache;  // references stay valid on growth
-  for (const auto& c : cache)
-    if (c.width == width && c.height == height && c.depth == depth) return c;
+// A real photograph scaled to the size. Bilinear, as a picture taken at
+// that size would be smooth: nearest-neighbour scaling would repeat every
+// sample four times or more, which no camera does.
+testimg::Image Scaled(int width, int height) {
   const testimg::Image photo = testimg::LoadTestPhotoLuma("chelsea.ppm");
   testimg::Image scaled = testimg::MakeFlat(width, height, 0);
   for (int y = 0; y < height; ++y) {
@@ -47,8 +47,33 @@ const ref::Codes& Picture(int width, int height, int depth) {
       scaled.at(x, y) = static_cast<uint8_t>(std::lround(v));
     }
   }
-  cache.push_back(ref::Deepen(scaled, depth, 1));
+  return scaled;
+}
+
+// The photograph at 8 or 16 bits.
+const ref::Codes& Picture(int width, int height, int depth) {
+  static std::deque<ref::Codes> cache;  // references stay valid on growth
+  for (const auto& c : cache)
+    if (c.width == width && c.height == height && c.depth == depth) return c;
+  cache.push_back(ref::Deepen(Scaled(width, height), depth, 1));
   return cache.back();
+}
+
+// Kinds of 8-bit picture for the global mode (BM_*_Kinds8): the photograph;
+// the photograph dark and skewed (mapped into 0..20, as a night or
+// astronomy frame: long runs of equal values); and uniform noise.
+enum Kind { kPhoto, kDark, kNoise, kKinds };
+
+const std::vector<uint8_t>& KindPicture(int kind, int width, int height) {
+  static std::deque<std::pair<std::array<int, 3>, std::vector<uint8_t>>> cache;
+  const std::array<int, 3> key{kind, width, height};
+  for (const auto& c : cache)
+    if (c.first == key) return c.second;
+  testimg::Image img = kind == kNoise ? testimg::MakeNoise(width, height, 22) : Scaled(width, height);
+  if (kind == kDark)
+    for (auto& v : img.pixels) v = static_cast<uint8_t>(v * 21 / 256);
+  cache.emplace_back(key, std::move(img.pixels));
+  return cache.back().second;
 }
 
 std::vector<uint8_t> Bytes(const ref::Codes& c) {
@@ -110,6 +135,38 @@ void BM_Histeq_Adaptive8(benchmark::State& s) { RunHisteq(s, histeq::Mode::kAdap
 void BM_Histeq_Global16(benchmark::State& s) { RunHisteq(s, histeq::Mode::kGlobal, 16); }
 void BM_Histeq_Adaptive16(benchmark::State& s) { RunHisteq(s, histeq::Mode::kAdaptive, 16); }
 BENCHMARK(BM_Histeq_Global8)->Apply(WithThreads);
+
+void KindSizes(benchmark::internal::Benchmark* b) {
+  for (int kind = 0; kind < kKinds; ++kind)
+    for (auto s : {std::make_pair(1920, 1080), std::make_pair(3840, 2160)})
+      b->Args({kind, s.first, s.second});
+  b->Unit(benchmark::kMicrosecond);
+}
+
+void BM_Histeq_Kinds8(benchmark::State& state) {
+  const int w = static_cast<int>(state.range(1)), h = static_cast<int>(state.range(2));
+  const std::vector<uint8_t>& input = KindPicture(static_cast<int>(state.range(0)), w, h);
+  std::vector<uint8_t> work = input;
+  histeq::Params p;
+  p.mode = histeq::Mode::kGlobal;
+  histeq::Equalizer eq;
+  eq.SetThreads(1);
+  histeq::Plane plane;
+  plane.data = work.data();
+  plane.stride = w;
+  plane.width = w;
+  plane.height = h;
+  plane.pixel_step = 1;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::copy(input.begin(), input.end(), work.begin());
+    state.ResumeTiming();
+    eq.Process(plane, p);
+    benchmark::DoNotOptimize(work.data());
+  }
+  state.SetItemsProcessed(state.iterations() * int64_t(w) * h);
+}
+BENCHMARK(BM_Histeq_Kinds8)->Apply(KindSizes);
 BENCHMARK(BM_Histeq_Adaptive8)->Apply(WithThreads);
 BENCHMARK(BM_Histeq_Global16)->Apply(WithThreads);
 BENCHMARK(BM_Histeq_Adaptive16)->Apply(WithThreads);
@@ -137,6 +194,20 @@ void BM_OpenCV_Global8(benchmark::State& s) { RunOpenCV(s, false, 8); }
 void BM_OpenCV_Adaptive8(benchmark::State& s) { RunOpenCV(s, true, 8); }
 void BM_OpenCV_Adaptive16(benchmark::State& s) { RunOpenCV(s, true, 16); }
 BENCHMARK(BM_OpenCV_Global8)->Apply(OneThread);
+
+void BM_OpenCV_Kinds8(benchmark::State& state) {
+  cv::setNumThreads(1);
+  const int w = static_cast<int>(state.range(1)), h = static_cast<int>(state.range(2));
+  std::vector<uint8_t> bytes = KindPicture(static_cast<int>(state.range(0)), w, h);
+  cv::Mat in(h, w, CV_8UC1, bytes.data());
+  cv::Mat out(h, w, CV_8UC1);
+  for (auto _ : state) {
+    cv::equalizeHist(in, out);
+    benchmark::DoNotOptimize(out.data);
+  }
+  state.SetItemsProcessed(state.iterations() * int64_t(w) * h);
+}
+BENCHMARK(BM_OpenCV_Kinds8)->Apply(KindSizes);
 BENCHMARK(BM_OpenCV_Adaptive8)->Apply(OneThread);
 BENCHMARK(BM_OpenCV_Adaptive16)->Apply(OneThread);
 #endif

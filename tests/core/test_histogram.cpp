@@ -35,8 +35,9 @@ std::vector<uint32_t> CountOneByOne(const uint8_t* data, ptrdiff_t stride, int w
 // Kinds of picture: 0 a scene, 1 noise, 2-9 flat at the edges of the
 // 64-value classes (0, 63, 64, 127, 128, 191, 192, 255), 10 two values in
 // neighbouring classes, 11 every value in turn, 12 bars (runs that change
-// value mid-vector), 13 a photograph.
-constexpr int kKinds = 14;
+// value mid-vector), 13 a photograph, 14 bands of 100 rows of the
+// photograph and of noise (pieces counted in pairs and sample by sample).
+constexpr int kKinds = 15;
 testimg::Image Picture(int kind, int width, int height) {
   static const uint8_t kEdges[] = {0, 63, 64, 127, 128, 191, 192, 255};
   const uint32_t seed = static_cast<uint32_t>(width * 31 + height + kind);
@@ -44,11 +45,15 @@ testimg::Image Picture(int kind, int width, int height) {
     case 0: return testimg::MakeScene(width, height, seed);
     case 1: return testimg::MakeNoise(width, height, seed);
     case 10: return testimg::MakeTwoValued(width, height, 63, 64, seed);
-    case 13: {
+    case 13:
+    case 14: {
       const testimg::Image photo = testimg::LoadTestPhotoLuma("chelsea.ppm");
+      const testimg::Image noise = testimg::MakeNoise(width, height, seed);
       testimg::Image img = testimg::MakeFlat(width, height, 0);
       for (int y = 0; y < height; ++y)
-        for (int x = 0; x < width; ++x) img.at(x, y) = photo.at(x % photo.width, y % photo.height);
+        for (int x = 0; x < width; ++x)
+          img.at(x, y) = kind == 14 && y / 100 % 2 ? noise.at(x, y)
+                                                   : photo.at(x % photo.width, y % photo.height);
       return img;
     }
     default: break;
@@ -113,7 +118,7 @@ TEST(Histogram8, WholeFramesEveryLevel) {
                                        {16, 20000}, {17, 20001}, {31, 9000},   {1920, 1080},
                                        {4000, 2000}};
   for (const auto& size : sizes) {
-    for (int kind : {0, 1, 5, 9, 12, 13}) {
+    for (int kind : {0, 1, 5, 9, 12, 13, 14}) {
       if (size.first == 4000 && kind != 9) continue;
       const testimg::Image img = Picture(kind, size.first, size.second);
       testimg::PaddedPlane plane(img, 1, 3);
@@ -138,7 +143,7 @@ TEST(Histogram8, CounterTakesPiecesInAnyOrder) {
   const std::pair<int, int> sizes[] = {{1920, 1080}, {1021, 700}, {17, 40001}, {15, 30000},
                                        {640, 360},   {3, 2000}};
   for (const auto& size : sizes) {
-    for (int kind : {0, 1, 4, 13}) {
+    for (int kind : {0, 1, 4, 13, 14}) {
       const testimg::Image img = Picture(kind, size.first, size.second);
       for (int step : {1, 2, 4}) {
         testimg::PaddedPlane plane(img, step, 5);
@@ -172,6 +177,26 @@ TEST(Histogram8, CounterTakesPiecesInAnyOrder) {
           ExpectSame(got, want, std::string("again, ") + testsimd::Name(level));
         }
       }
+    }
+  }
+}
+
+TEST(Histogram8, CounterForgetsPairsOfTheLastCount) {
+  // The pair tables of a count are cleared when a later one first counts
+  // in pairs: a photo (pairs), noise (sample by sample), the photo again.
+  const int width = 1920, height = 1080;
+  const uint64_t samples = static_cast<uint64_t>(width) * height;
+  histeq::HistogramCounter8 counter;
+  for (SimdLevel level : Levels()) {
+    SimdCap cap(level);
+    for (int kind : {13, 1, 13, 14, 13}) {
+      const testimg::Image img = Picture(kind, width, height);
+      const std::vector<uint32_t> want = CountOneByOne(img.pixels.data(), width, width, height, 1);
+      counter.Start(samples, width, 1);
+      counter.Add(testcore::PlaneOf(img.pixels.data(), width, width, height, 1));
+      std::vector<uint32_t> got(256, 0);
+      counter.Finish(got.data());
+      ExpectSame(got, want, std::string(testsimd::Name(level)) + " kind " + std::to_string(kind));
     }
   }
 }

@@ -57,7 +57,7 @@ TEST(Simd, ApplyLutEveryPathSameBytes) {
           const histeq::kernels::Kernels& k = histeq::kernels::Active();
           for (int y = 0; y < height; ++y)
             histeq::kernels::RunRow<1>(buf.data() + offset + y * stride, 1, width, k.apply8_block,
-                                       [&](uint8_t* p, int, int, int n) { k.apply8(p, n, lut); });
+                                       [&](uint8_t* p, int, int, int n) { k.apply8(p, n, lut, 0, 255); });
           std::vector<uint8_t> got(buf.data(), buf.data() + size);
           if (level == SimdLevel::kScalar) {
             expected = got;
@@ -73,6 +73,41 @@ TEST(Simd, ApplyLutEveryPathSameBytes) {
                                      << " offset " << offset << " padding " << padding;
           }
         }
+      }
+    }
+  }
+}
+
+// Samples within a range, which the kernels may look up in part of the
+// table: every count of 16-entry rows, ranges at the table's ends and
+// across its halves, widths with tails.
+TEST(Simd, ApplyLutWithinRangeEveryPathSameBytes) {
+  uint8_t lut[256];
+  std::mt19937 rng(5);
+  for (auto& v : lut) v = static_cast<uint8_t>(rng());
+  std::vector<std::pair<int, int>> ranges = {{0, 0}, {255, 255}, {0, 20}, {120, 136},
+                                             {100, 160}, {4, 194}, {1, 255}, {0, 254}};
+  for (int len = 1; len <= 256; len += 5)
+    for (int lo : {0, 3, 128 - len / 2, 256 - len})
+      if (lo >= 0 && lo + len <= 256) ranges.emplace_back(lo, lo + len - 1);
+  for (const auto& r : ranges) {
+    for (int width : {1, 31, 32, 33, 64, 100, 1000}) {
+      std::uniform_int_distribution<int> value(r.first, r.second);
+      std::vector<uint8_t> input(static_cast<size_t>(width));
+      for (auto& b : input) b = static_cast<uint8_t>(value(rng));
+      for (SimdLevel level : Levels()) {
+        SimdCap cap(level);
+        GuardedBuffer buf(input.size());
+        std::memcpy(buf.data(), input.data(), input.size());
+        const histeq::kernels::Kernels& k = histeq::kernels::Active();
+        histeq::kernels::RunRow<1>(buf.data(), 1, width, k.apply8_block,
+                                   [&](uint8_t* p, int, int, int n) {
+                                     k.apply8(p, n, lut, r.first, r.second);
+                                   });
+        for (int x = 0; x < width; ++x)
+          ASSERT_EQ(buf.data()[x], lut[input[static_cast<size_t>(x)]])
+              << "level " << static_cast<int>(level) << " range " << r.first << ".." << r.second
+              << " width " << width << " x " << x;
       }
     }
   }

@@ -4,6 +4,7 @@
 // kernel's results: the same integer sums, the same float operations in the
 // same order, rounded half to even (cvtps2dq).
 #include <cstring>
+#include <utility>
 
 #include "kernels/kernels.h"
 #include "kernels/value_entries.h"
@@ -14,53 +15,78 @@ namespace histeq {
 namespace kernels {
 namespace {
 
-// 32 samples at a time, the table as 16 rows of 16 entries (entries
-// 16k..16k+15 in both halves of a register), by vpshufb, which looks up a
-// sample's low nibble in a row and gives zero where the index has bit 7 set.
-// Bit 7 of a sample picks a half of the table (one blend); within a half,
-// lookup j (0..7) takes the index v' + 0x70 - 16j, v' the low seven bits,
-// whose bit 7 is clear exactly when v' < 16(j + 1), so lookup j answers for
-// rows 0..j of the half. With the tables d[j] = row j XOR row j + 1 (d[7] =
-// row 7), the XOR of the lookups that answer, j = r..7, telescopes to row r.
-// 16 lookups, 14 XORs, 7 adds and one blend for 32 samples, the same
-// indices for both halves; the 16 tables are loaded from memory as they are
-// needed (16 registers would hold nothing else), which the load ports
-// take beside the shuffles.
+// 32 samples at a time, the table as rows of 16 entries (entries 16k..16k+15
+// in both halves of a register), by vpshufb, which looks up a sample's low
+// nibble in a row and gives zero where the index has bit 7 set. The samples
+// of a frame lie in [lo, hi]: only the kRows = (hi - lo) / 16 + 1 rows from
+// `base` (lo, or less where the rows would pass the table's end) are looked
+// up, v' = v - base. Within up to eight rows, lookup j (0..7) takes the index
+// v' + 0x70 - 16j, whose bit 7 is clear exactly when v' < 16(j + 1), so
+// lookup j answers for rows 0..j. With the tables d[j] = row j XOR row j + 1
+// (the last row as it is), the XOR of the lookups that answer, j = r..,
+// telescopes to row r. Beyond eight rows, bit 7 of v' picks the second half
+// (one blend), rows 8.. looked up the same way with the same indices. The
+// whole table: 16 lookups, 14 XORs, 7 adds and one blend for 32 samples; a
+// dark frame of 21 values: 2 lookups, one XOR, 2 adds and the subtraction.
+// The tables are loaded from memory as they are needed (16 registers would
+// hold nothing else), which the load ports take beside the shuffles.
+template <int kRows>
 struct Rows {
-  __m256i d[16];  // halves 0 and 1: d[8h + j]
+  __m256i d[kRows];  // the first half d[0..7], the second d[8..]
 };
 
-inline void MakeRows(const uint8_t* lut, Rows* r) {
+template <int kRows>
+inline void MakeRows(const uint8_t* table, Rows<kRows>* r) {
   __m256i next = _mm256_setzero_si256();
 #pragma GCC unroll 16
-  for (int k = 15; k >= 0; --k) {
+  for (int k = kRows - 1; k >= 0; --k) {
     const __m256i row = _mm256_broadcastsi128_si256(
-        _mm_loadu_si128(reinterpret_cast<const __m128i*>(lut + 16 * k)));
-    r->d[k] = (k % 8 == 7) ? row : _mm256_xor_si256(row, next);
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(table + 16 * k)));
+    r->d[k] = (k == kRows - 1 || k == 7) ? row : _mm256_xor_si256(row, next);
     next = row;
   }
 }
 
-inline __m256i LookUp32(__m256i v, const Rows& r) {
+// The empty asms keep the compiler from folding the indices' sums back
+// into constants (more than would stay in registers).
+template <int kRows>
+inline __m256i LookUp32(__m256i v, __m256i base, const Rows<kRows>& r) {
+  if (kRows < 16) v = _mm256_sub_epi8(v, base);
+  if (kRows <= 8) {
+    __m256i idx = _mm256_add_epi8(v, _mm256_set1_epi8(static_cast<char>(0x80 - 16 * kRows)));
+    __m256i out = _mm256_shuffle_epi8(_mm256_load_si256(&r.d[kRows - 1]), idx);
+#pragma GCC unroll 7
+    for (int j = kRows - 2; j >= 0; --j) {
+      idx = _mm256_add_epi8(idx, _mm256_set1_epi8(0x10));
+      __asm__("" : "+x"(idx));
+      out = _mm256_xor_si256(out, _mm256_shuffle_epi8(_mm256_load_si256(&r.d[j]), idx));
+    }
+    return out;
+  }
   const __m256i low7 = _mm256_and_si256(v, _mm256_set1_epi8(0x7f));
   __m256i lo = _mm256_shuffle_epi8(_mm256_load_si256(&r.d[7]), low7);
-  __m256i hi = _mm256_shuffle_epi8(_mm256_load_si256(&r.d[15]), low7);
-  // Each index from the last (seven constants would not stay in registers);
-  // the empty asm keeps the compiler from folding the sums back into them.
+  __m256i hi = _mm256_setzero_si256();
+  if (kRows == 16) hi = _mm256_shuffle_epi8(_mm256_load_si256(&r.d[15]), low7);
   __m256i idx = low7;
 #pragma GCC unroll 7
   for (int j = 6; j >= 0; --j) {
     idx = _mm256_add_epi8(idx, _mm256_set1_epi8(0x10));
     __asm__("" : "+x"(idx));
     lo = _mm256_xor_si256(lo, _mm256_shuffle_epi8(_mm256_load_si256(&r.d[j]), idx));
-    hi = _mm256_xor_si256(hi, _mm256_shuffle_epi8(_mm256_load_si256(&r.d[8 + j]), idx));
+    if (8 + j < kRows) {
+      const __m256i h = _mm256_shuffle_epi8(_mm256_load_si256(&r.d[8 + j]), idx);
+      hi = 8 + j == kRows - 1 ? h : _mm256_xor_si256(hi, h);
+    }
   }
   return _mm256_blendv_epi8(lo, hi, v);
 }
 
-void Apply8(uint8_t* p, int n, const uint8_t* lut) {
-  alignas(32) Rows rows;
-  MakeRows(lut, &rows);
+template <int kRows>
+void ApplyRows(uint8_t* p, int n, const uint8_t* lut, int lo) {
+  const int base = lo < 256 - 16 * kRows ? lo : 256 - 16 * kRows;
+  const __m256i vbase = _mm256_set1_epi8(static_cast<char>(base));
+  alignas(32) Rows<kRows> rows;
+  MakeRows(lut + base, &rows);
   int x = 0;
   for (; x + 64 <= n; x += 64) {
     // As on AVX-512: rows in another core's cache, L3 or memory come in
@@ -68,13 +94,25 @@ void Apply8(uint8_t* p, int n, const uint8_t* lut) {
     __builtin_prefetch(p + x + kStreamAheadBytes, 1);
     __m256i* q = reinterpret_cast<__m256i*>(p + x);
     const __m256i a = _mm256_loadu_si256(q), b = _mm256_loadu_si256(q + 1);
-    _mm256_storeu_si256(q, LookUp32(a, rows));
-    _mm256_storeu_si256(q + 1, LookUp32(b, rows));
+    _mm256_storeu_si256(q, LookUp32(a, vbase, rows));
+    _mm256_storeu_si256(q + 1, LookUp32(b, vbase, rows));
   }
   for (; x < n; x += 32) {
     __m256i* q = reinterpret_cast<__m256i*>(p + x);
-    _mm256_storeu_si256(q, LookUp32(_mm256_loadu_si256(q), rows));
+    _mm256_storeu_si256(q, LookUp32(_mm256_loadu_si256(q), vbase, rows));
   }
+}
+
+template <int... kRows>
+void ApplyRowsOf(int rows, uint8_t* p, int n, const uint8_t* lut, int lo,
+                 std::integer_sequence<int, kRows...>) {
+  using Fn = void (*)(uint8_t*, int, const uint8_t*, int);
+  static constexpr Fn kFns[] = {ApplyRows<kRows + 1>...};
+  kFns[rows - 1](p, n, lut, lo);
+}
+
+void Apply8(uint8_t* p, int n, const uint8_t* lut, int lo, int hi) {
+  ApplyRowsOf((hi - lo) / 16 + 1, p, n, lut, lo, std::make_integer_sequence<int, 16>());
 }
 
 // The blend of eight samples' table values, in the scalar kernel's order.

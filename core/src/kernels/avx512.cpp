@@ -32,7 +32,7 @@ inline __m512i LookUp64(__m512i v, __m512i t0, __m512i t1, __m512i t2, __m512i t
   return _mm512_mask_blend_epi8(high_half, low, high);
 }
 
-void Apply8(uint8_t* p, int n, const uint8_t* lut) {
+void Apply8(uint8_t* p, int n, const uint8_t* lut, int, int) {
   const __m512i t0 = _mm512_loadu_si512(lut), t1 = _mm512_loadu_si512(lut + 64);
   const __m512i t2 = _mm512_loadu_si512(lut + 128), t3 = _mm512_loadu_si512(lut + 192);
   int x = 0;

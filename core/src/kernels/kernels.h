@@ -129,8 +129,10 @@ struct ValueIndex {
 struct Kernels {
   SimdLevel level;
 
-  // p[i] = lut[p[i]] for n samples one after another (n: whole blocks).
-  void (*apply8)(uint8_t* p, int n, const uint8_t* lut);
+  // p[i] = lut[p[i]] for n samples one after another (n: whole blocks),
+  // every sample in [lo, hi] (0 <= lo <= hi <= 255): a kernel may leave the
+  // entries outside unread (a sample outside then gets any byte).
+  void (*apply8)(uint8_t* p, int n, const uint8_t* lut, int lo, int hi);
   int apply8_block;
   // The same for samples `step` bytes apart.
   void (*apply8_strided)(uint8_t* p, int step, int n, const uint8_t* lut);

@@ -49,7 +49,7 @@ inline void LookUp8(uint8_t* p, const uint8_t* lut) {
 
 // 56 samples an iteration where there are (48 by vector, 8 one by one),
 // then 8 one by one if that leaves half a block, then 16 at a time.
-void Apply8(uint8_t* p, int n, const uint8_t* lut) {
+void Apply8(uint8_t* p, int n, const uint8_t* lut, int, int) {
   const uint8x16x4_t t0 = vld1q_u8_x4(lut), t1 = vld1q_u8_x4(lut + 64);
   const uint8x16x4_t t2 = vld1q_u8_x4(lut + 128), t3 = vld1q_u8_x4(lut + 192);
   const uint8x16_t k64 = vdupq_n_u8(64), k128 = vdupq_n_u8(128), k192 = vdupq_n_u8(192);

@@ -44,7 +44,7 @@ inline void Write(const Codec& c, uint8_t* p, uint32_t v) {
   std::memcpy(p, &w, 2);
 }
 
-void Apply8(uint8_t* p, int n, const uint8_t* lut) {
+void Apply8(uint8_t* p, int n, const uint8_t* lut, int, int) {
   for (int i = 0; i < n; ++i) p[i] = lut[p[i]];
 }
 
