@@ -447,12 +447,17 @@ gst_histeq_get_property (GObject * object, guint prop_id, GValue * value,
 }
 
 /* Controlled properties (strength) take their value for this buffer's
- * stream time before the frame is processed. */
+ * stream time before the frame is processed: in a time segment, the
+ * timestamp's stream time; in any other (a byte stream read straight into
+ * the element), the timestamp as it is. */
 static void
 gst_histeq_before_transform (GstBaseTransform * trans, GstBuffer * buf)
 {
-  GstClockTime stream_time = gst_segment_to_stream_time (&trans->segment,
-      GST_FORMAT_TIME, GST_BUFFER_TIMESTAMP (buf));
+  GstClockTime stream_time = GST_BUFFER_TIMESTAMP (buf);
+
+  if (trans->segment.format == GST_FORMAT_TIME)
+    stream_time = gst_segment_to_stream_time (&trans->segment,
+        GST_FORMAT_TIME, stream_time);
 
   if (GST_CLOCK_TIME_IS_VALID (stream_time))
     gst_object_sync_values (GST_OBJECT (trans), stream_time);

@@ -2,7 +2,8 @@
 // own numbered frames through histeq (n-threads 1 and 0, global and
 // adaptive) at the same time, must each get every buffer back once, in
 // order, with timestamps, offsets, flags and metas intact and the right
-// bytes. And 1,000 NULL -> PLAYING -> NULL cycles must not grow memory.
+// bytes. And 1,000 NULL -> PLAYING -> NULL cycles must not grow memory;
+// a byte segment is taken quietly.
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
@@ -198,6 +199,35 @@ TEST(Streams, ThousandStateCyclesDoNotGrowMemory) {
 #endif
   gst_object_unref(bus);
   gst_object_unref(pipeline);
+}
+
+// A raw stream read as bytes (a file source with caps set, no parser)
+// comes in a byte segment: the element takes its frames, timestamps and
+// all, and says nothing (a time conversion of a byte segment is a
+// critical warning).
+TEST(Streams, ByteSegmentIsNoTimeSegment) {
+  const GstVideoInfo info =
+      frames::MakeInfo(GST_VIDEO_FORMAT_GRAY8, 32, 16, false, GST_VIDEO_COLOR_RANGE_0_255);
+  GstHarness* h = frames::NewHarness(info);
+  GstSegment segment;
+  gst_segment_init(&segment, GST_FORMAT_BYTES);
+  ASSERT_TRUE(gst_harness_push_event(h, gst_event_new_segment(&segment)));
+  int criticals = 0;
+  const guint handler = g_log_set_handler(
+      "GStreamer", static_cast<GLogLevelFlags>(G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING),
+      [](const gchar*, GLogLevelFlags, const gchar*, gpointer count) { ++*static_cast<int*>(count); },
+      &criticals);
+  const frames::Frame frame = frames::MakeSceneFrame(info, 3);
+  GstBuffer* in = frames::MakeBuffer(frame);
+  GST_BUFFER_PTS(in) = 40 * GST_MSECOND;
+  ASSERT_EQ(gst_harness_push(h, in), GST_FLOW_OK);
+  GstBuffer* out = gst_harness_pull(h);
+  g_log_remove_handler("GStreamer", handler);
+  ASSERT_NE(out, nullptr);
+  EXPECT_EQ(GST_BUFFER_PTS(out), 40 * GST_MSECOND);
+  EXPECT_EQ(criticals, 0);
+  gst_buffer_unref(out);
+  gst_harness_teardown(h);
 }
 
 }  // namespace
