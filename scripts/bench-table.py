@@ -57,3 +57,23 @@ if kinds:
             continue
         print(f"| {names[kind] if kind < len(names) else kind} | {w}×{h} | {t:.0f} | "
               f"{f'{cv:.0f}' if cv else '—'} | {f'{cv / t:.2f}×' if cv else '—'} |")
+
+grid = {}
+for b in runs["benchmarks"]:
+    m = re.match(r"BM_Histeq_Grid/(\d+)/(\d+)/(\d+)$", b.get("run_name", b["name"]))
+    if not m or (b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median"):
+        continue
+    depth, tiles, smoothing = map(int, m.groups())
+    grid[(depth, tiles, smoothing)] = b["real_time"]
+if grid:
+    print("\nAdaptive by grid and smoothing, 1920×1080 noise, one thread (ms):\n")
+    print("| depth | 8×8 | 64×64 | 64×64 ÷ 8×8 | 8×8 smoothing 30 | 64×64 smoothing 30 "
+          "| smoothing 30 ÷ 0 (8×8 / 64×64) |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for depth in sorted({k[0] for k in grid}):
+        t = {(tiles, s): grid.get((depth, tiles, s)) for tiles in (8, 64) for s in (0, 30)}
+        if None in t.values():
+            continue
+        print(f"| {depth} | {t[8, 0] / 1000:.1f} | {t[64, 0] / 1000:.1f} | "
+              f"{t[64, 0] / t[8, 0]:.2f}× | {t[8, 30] / 1000:.1f} | {t[64, 30] / 1000:.1f} | "
+              f"{t[8, 30] / t[8, 0]:.2f}× / {t[64, 30] / t[64, 0]:.2f}× |")

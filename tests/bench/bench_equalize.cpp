@@ -5,7 +5,8 @@
 //
 // Names: BM_<who>_<mode><bits>/<width>/<height>[/<threads>]; and
 // BM_<who>_Kinds8/<kind>/<width>/<height>: global 8-bit on one thread over
-// kinds of picture (see Kind).
+// kinds of picture (see Kind); BM_Histeq_Grid/<depth>/<tiles>/<smoothing>:
+// adaptive mode's cost by grid and smoothing (see GridSettings).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <cmath>
 #include <deque>
 #include <memory>
+#include <random>
 #include <vector>
 
 #include "histeq/equalizer.h"
@@ -167,6 +169,56 @@ void BM_Histeq_Kinds8(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * int64_t(w) * h);
 }
 BENCHMARK(BM_Histeq_Kinds8)->Apply(KindSizes);
+
+// Adaptive mode by depth, grid and smoothing (BM_Histeq_Grid/<depth>/
+// <tiles>/<smoothing>): 1920x1080 uniform noise over every code of the
+// depth, four different frames in turn, one thread, tiles x tiles, clip 2.
+// Noise is the worst case for a fine grid: every tile holds most values.
+void GridSettings(benchmark::internal::Benchmark* b) {
+  for (int depth : {8, 10, 12, 16})
+    for (int tiles : {8, 64})
+      for (int smoothing : {0, 30}) b->Args({depth, tiles, smoothing});
+  b->Unit(benchmark::kMicrosecond);
+}
+
+void BM_Histeq_Grid(benchmark::State& state) {
+  const int depth = static_cast<int>(state.range(0)), w = 1920, h = 1080;
+  const int step = depth > 8 ? 2 : 1;
+  std::vector<std::vector<uint8_t>> frames(4);
+  std::mt19937 rng(11);
+  for (auto& f : frames) {
+    f.resize(static_cast<size_t>(w) * h * step);
+    for (size_t i = 0; i < f.size(); i += step) {
+      const uint32_t v = rng() & ((1u << depth) - 1);
+      f[i] = static_cast<uint8_t>(v);
+      if (step == 2) f[i + 1] = static_cast<uint8_t>(v >> 8);
+    }
+  }
+  std::vector<uint8_t> work = frames[0];
+  histeq::Params p;
+  p.mode = histeq::Mode::kAdaptive;
+  p.tiles_x = p.tiles_y = static_cast<int>(state.range(1));
+  p.smoothing = static_cast<int>(state.range(2));
+  histeq::Equalizer eq;
+  histeq::Plane plane;
+  plane.data = work.data();
+  plane.stride = static_cast<ptrdiff_t>(w) * step;
+  plane.width = w;
+  plane.height = h;
+  plane.pixel_step = step;
+  plane.format.depth = depth;
+  size_t next = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::copy(frames[next].begin(), frames[next].end(), work.begin());
+    next = (next + 1) % frames.size();
+    state.ResumeTiming();
+    eq.Process(plane, p);
+    benchmark::DoNotOptimize(work.data());
+  }
+  state.SetItemsProcessed(state.iterations() * int64_t(w) * h);
+}
+BENCHMARK(BM_Histeq_Grid)->Apply(GridSettings);
 BENCHMARK(BM_Histeq_Adaptive8)->Apply(WithThreads);
 BENCHMARK(BM_Histeq_Global16)->Apply(WithThreads);
 BENCHMARK(BM_Histeq_Adaptive16)->Apply(WithThreads);
