@@ -124,12 +124,22 @@ void Clahe::CountT(const Plane& plane, const TableParams* tables, uint32_t* fram
       ranges_[at] = r;
       if (!tables) {
         if (sizeof(T) > 1) {
+          // The tile's counts by block: from its samples again where it has
+          // fewer than bins (small tiles), else from the bins.
           uint32_t* blocks = &blocks_[at * kCoarseBins];
           const int w = bins / kCoarseBins;
-          for (int b = 0; b < kCoarseBins; ++b) {
-            uint32_t n = 0;
-            for (int v = b * w; v < (b + 1) * w; ++v) n += hist[v];
-            blocks[b] = n;
+          if (pixels < static_cast<uint64_t>(bins)) {
+            int shift = 0;
+            while ((1 << shift) < w) ++shift;
+            std::fill(blocks, blocks + kCoarseBins, 0u);
+            histogrammer_.ForEachWideSample(plane, t % grid.tiles_x, t / grid.tiles_x,
+                                            [&](uint32_t v, bool) { ++blocks[v >> shift]; });
+          } else {
+            for (int b = 0; b < kCoarseBins; ++b) {
+              uint32_t n = 0;
+              for (int v = b * w; v < (b + 1) * w; ++v) n += hist[v];
+              blocks[b] = n;
+            }
           }
         }
         continue;

@@ -301,31 +301,24 @@ uint64_t SyntheticHistogram(const uint32_t* hist, const uint32_t* blocks, const 
   const int w = bins / kCoarseBins;
   const double scale = static_cast<double>(pixels) * kSyntheticScale;
   const uint32_t cut = limit != 0 ? limit : UINT32_MAX;
-  uint64_t total = 0, kept = 0;
+  // Per block, c = h per_count + add: SyntheticCount's, or, in a block the
+  // frame has no sample of (every h 0), add = its even share.
+  double per_count[kCoarseBins], add[kCoarseBins];
   for (int b = 0; b < kCoarseBins; ++b) {
     const double m = mass[b] * scale;
-    const uint32_t n = blocks[b];
-    const int v0 = b * w;
-    if (n == 0) {
-      const uint32_t q = SyntheticEven(m, w);
-      const uint32_t c = std::min(q, cut);
-      std::fill(out + v0, out + v0 + w, c);
-      total += static_cast<uint64_t>(q) * static_cast<uint64_t>(w);
-      kept += static_cast<uint64_t>(c) * static_cast<uint64_t>(w);
-      continue;
+    if (blocks[b] == 0) {
+      per_count[b] = 0.0;
+      add[b] = SyntheticEven(m, w);
+    } else {
+      per_count[b] = m / blocks[b];
+      add[b] = 0.5;
     }
-    const double per_count = m / n;
-    uint64_t block_total = 0, block_kept = 0;
-    for (int v = v0; v < v0 + w; ++v) {
-      const uint32_t c = SyntheticCount(per_count, hist[v]);
-      const uint32_t k = std::min(c, cut);
-      out[v] = k;
-      block_total += c;
-      block_kept += k;
-    }
-    total += block_total;
-    kept += block_kept;
   }
+  uint64_t total = 0, kept = 0;
+  const int done = kernels::Active().synthetic_counts(hist, 0, kCoarseBins, w, per_count, add, cut,
+                                                      out, &total, &kept);
+  kernels::Scalar().synthetic_counts(hist, done, kCoarseBins, w, per_count, add, cut, out, &total,
+                                     &kept);
   *excess = total - kept;
   return total;
 }

@@ -239,6 +239,48 @@ TEST(Kernels, RunningSumsMatchDefinition) {
   }
 }
 
+// A synthetic histogram's counts: every level's against the scalar
+// kernel's, at every block width (2 to 256 bins), histograms sparse, dense
+// and of large counts, blocks of an even share (no count), scales small
+// and large, with and without a cut.
+TEST(Kernels, SyntheticCountsMatchScalar) {
+  std::mt19937 rng(13);
+  const Kernels& scalar = histeq::kernels::Scalar();
+  for (int trial = 0; trial < 200; ++trial) {
+    const int w = 2 << (trial % 8), blocks = 256, bins = w * blocks;
+    std::vector<uint32_t> hist = RandomHistogram(bins, rng);
+    std::vector<double> per_count(blocks), add(blocks);
+    for (int b = 0; b < blocks; ++b) {
+      const bool even = rng() % 4 == 0;
+      if (even) std::fill(hist.begin() + b * w, hist.begin() + (b + 1) * w, 0u);
+      per_count[b] = even ? 0.0 : (rng() % 100000) / 997.0;
+      add[b] = even ? static_cast<double>(rng() % 3000) : 0.5;
+    }
+    const int first = static_cast<int>(rng() % 8);
+    const uint32_t cut = trial % 4 ? 1 + rng() % 5000 : UINT32_MAX;
+    std::vector<uint32_t> want(bins, 7);
+    uint64_t want_total = 3, want_kept = 5;
+    scalar.synthetic_counts(hist.data(), first, blocks, w, per_count.data(), add.data(), cut,
+                            want.data(), &want_total, &want_kept);
+    for (histeq::SimdLevel level : Levels()) {
+      SimdCap cap(level);
+      const Kernels& k = histeq::kernels::Active();
+      std::vector<uint32_t> got(bins, 7);
+      uint64_t total = 3, kept = 5;
+      const int done = k.synthetic_counts(hist.data(), first, blocks, w, per_count.data(),
+                                          add.data(), cut, got.data(), &total, &kept);
+      ASSERT_GE(done, first);
+      ASSERT_LE(done, blocks);
+      scalar.synthetic_counts(hist.data(), done, blocks, w, per_count.data(), add.data(), cut,
+                              got.data(), &total, &kept);
+      const std::string what = std::string(testsimd::Name(level)) + " w " + std::to_string(w);
+      ASSERT_EQ(got, want) << what;
+      ASSERT_EQ(total, want_total) << what;
+      ASSERT_EQ(kept, want_kept) << what;
+    }
+  }
+}
+
 TEST(Kernels, WordCountsAndRangesMatchScalar) {
   // Blocks of plain 16-bit words at odd widths and offsets, ending at a page
   // boundary; the vector part of each row, then the scalar rest.

@@ -274,6 +274,41 @@ int RunningSums(const uint32_t* counts, int first, int end, uint32_t* firsts, ui
   return i;
 }
 
+// Eight counts at a time (blocks of a multiple of eight bins), as the
+// scalar kernel in double (counts and products below 2^31: a synthetic
+// histogram holds 16 counts a pixel).
+int SyntheticCounts(const uint32_t* hist, int first, int blocks, int w, const double* per_count,
+                    const double* add, uint32_t cut, uint32_t* out, uint64_t* total,
+                    uint64_t* kept) {
+  if (w % 8 != 0) return first;
+  const __m256i vcut = _mm256_set1_epi32(static_cast<int>(cut));
+  __m256i t = _mm256_setzero_si256(), k = _mm256_setzero_si256();  // four 64-bit sums each
+  const auto widen = [](__m256i x) {
+    return _mm256_add_epi64(_mm256_cvtepu32_epi64(_mm256_castsi256_si128(x)),
+                            _mm256_cvtepu32_epi64(_mm256_extracti128_si256(x, 1)));
+  };
+  for (int b = first; b < blocks; ++b) {
+    const __m256d pc = _mm256_set1_pd(per_count[b]), a = _mm256_set1_pd(add[b]);
+    for (int v = b * w; v < (b + 1) * w; v += 8) {
+      const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(hist + v));
+      const __m256d lo = _mm256_add_pd(_mm256_mul_pd(_mm256_cvtepi32_pd(_mm256_castsi256_si128(h)), pc), a);
+      const __m256d hi =
+          _mm256_add_pd(_mm256_mul_pd(_mm256_cvtepi32_pd(_mm256_extracti128_si256(h, 1)), pc), a);
+      const __m256i c = _mm256_setr_m128i(_mm256_cvttpd_epi32(lo), _mm256_cvttpd_epi32(hi));
+      const __m256i o = _mm256_min_epu32(c, vcut);
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + v), o);
+      t = _mm256_add_epi64(t, widen(c));
+      k = _mm256_add_epi64(k, widen(o));
+    }
+  }
+  alignas(32) uint64_t sums[8];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(sums), t);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(sums + 4), k);
+  *total += sums[0] + sums[1] + sums[2] + sums[3];
+  *kept += sums[4] + sums[5] + sums[6] + sums[7];
+  return blocks;
+}
+
 // The sums must stay below 2^31 (the caller's tables are of fewer pixels).
 template <typename T>
 int CdfSpan(const uint32_t* hist, int first, int end, const Spread& s, float scale,
@@ -515,6 +550,7 @@ void FillAvx2(Kernels* k) {
   k->word_range = WordRange;
   k->add_counts = AddCounts;
   k->running_sums = RunningSums;
+  k->synthetic_counts = SyntheticCounts;
   k->clipped_counts = ClippedCounts;
   k->cdf_span8 = CdfSpan<uint8_t>;
   k->cdf_span16 = CdfSpan<uint16_t>;

@@ -169,6 +169,13 @@ struct Kernels {
   // where it stopped.
   int (*clipped_counts)(const uint32_t* hist, int first, int end, uint32_t limit,
                         uint64_t* clipped);
+  // A synthetic histogram's counts (SyntheticHistogram in lut.h), block b
+  // of w bins at a time from `first`: c = uint32(double(hist[v]) *
+  // per_count[b] + add[b]), out[v] = min(c, cut); *total += the c, *kept +=
+  // the out; returns the block where it stopped.
+  int (*synthetic_counts)(const uint32_t* hist, int first, int blocks, int w,
+                          const double* per_count, const double* add, uint32_t cut, uint32_t* out,
+                          uint64_t* total, uint64_t* kept);
   // CLAHE table entries lut[first .. end - 1] (see BuildCdfLutSpan in
   // lut.h): *kept is the running sum of clipped counts, updated; hist
   // nullptr: every bin empty. Returns where it stopped.

@@ -124,6 +124,24 @@ int RunningSums(const uint32_t* counts, int first, int end, uint32_t* firsts, ui
   return end;
 }
 
+int SyntheticCounts(const uint32_t* hist, int first, int blocks, int w, const double* per_count,
+                    const double* add, uint32_t cut, uint32_t* out, uint64_t* total,
+                    uint64_t* kept) {
+  uint64_t t = 0, k = 0;
+  for (int b = first; b < blocks; ++b) {
+    for (int v = b * w; v < (b + 1) * w; ++v) {
+      const uint32_t c = static_cast<uint32_t>(hist[v] * per_count[b] + add[b]);
+      const uint32_t o = c < cut ? c : cut;
+      out[v] = o;
+      t += c;
+      k += o;
+    }
+  }
+  *total += t;
+  *kept += k;
+  return blocks;
+}
+
 // max(h - limit, 0) by arithmetic only: whether a bin is over a limit of a
 // count or two is a coin toss, which a branch would mispredict.
 inline int64_t Over(uint32_t h, uint32_t limit) {
@@ -287,6 +305,7 @@ void FillScalar(Kernels* k) {
   k->word_range = WordRange;
   k->add_counts = AddCounts;
   k->running_sums = RunningSums;
+  k->synthetic_counts = SyntheticCounts;
   k->clipped_counts = ClippedCounts;
   k->cdf_span8 = CdfSpan<uint8_t>;
   k->cdf_span16 = CdfSpan<uint16_t>;
