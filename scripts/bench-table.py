@@ -39,13 +39,20 @@ for (who, mode, bits, w, h, threads), t in sorted(times.items(), key=lambda kv: 
     print(f"| {mode.lower()} | {bits} | {w}×{h} | {t:.0f} | {t2:.0f} | "
           f"{f'{cv:.0f}' if cv else '—'} | {vs_cv} | {scale} |")
 
-kinds = {}
-for b in runs["benchmarks"]:
-    m = re.match(r"BM_(\w+?)_Kinds8/(\d+)/(\d+)/(\d+)$", b.get("run_name", b["name"]))
-    if not m or (b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median"):
-        continue
-    who, kind, w, h = m.groups()
-    kinds[(who, int(kind), int(w), int(h))] = b["real_time"]
+
+def times_of(pattern):
+    """Each run matching `pattern` by its groups: the median of its
+    repetitions, or its one time."""
+    found = {}
+    for b in runs["benchmarks"]:
+        m = re.match(pattern, b.get("run_name", b["name"]))
+        if not m or (b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median"):
+            continue
+        found[tuple(int(g) if g.isdigit() else g for g in m.groups())] = b["real_time"]
+    return found
+
+
+kinds = times_of(r"BM_(\w+?)_Kinds8/(\d+)/(\d+)/(\d+)$")
 if kinds:
     names = ["photo", "dark (0..20)", "noise"]
     print("\nGlobal 8-bit by kind of picture, one thread:\n")
@@ -58,13 +65,7 @@ if kinds:
         print(f"| {names[kind] if kind < len(names) else kind} | {w}×{h} | {t:.0f} | "
               f"{f'{cv:.0f}' if cv else '—'} | {f'{cv / t:.2f}×' if cv else '—'} |")
 
-grid = {}
-for b in runs["benchmarks"]:
-    m = re.match(r"BM_Histeq_Grid/(\d+)/(\d+)/(\d+)$", b.get("run_name", b["name"]))
-    if not m or (b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median"):
-        continue
-    depth, tiles, smoothing = map(int, m.groups())
-    grid[(depth, tiles, smoothing)] = b["real_time"]
+grid = times_of(r"BM_Histeq_Grid/(\d+)/(\d+)/(\d+)$")
 if grid:
     print("\nAdaptive by grid and smoothing, 1920×1080 noise, one thread (ms):\n")
     print("| depth | 8×8 | 64×64 | 64×64 ÷ 8×8 | 8×8 smoothing 30 | 64×64 smoothing 30 "

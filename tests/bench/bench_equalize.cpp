@@ -100,6 +100,24 @@ void Sizes(benchmark::internal::Benchmark* b, bool threads) {
 void WithThreads(benchmark::internal::Benchmark* b) { Sizes(b, true); }
 void OneThread(benchmark::internal::Benchmark* b) { Sizes(b, false); }
 
+// Times eq.Process(plane, p) over the bytes `work` the plane points at,
+// inputs[i % inputs.size()] copied into them outside the timing before
+// iteration i.
+void TimeProcess(benchmark::State& state, histeq::Equalizer& eq, const histeq::Plane& plane,
+                 const histeq::Params& p, const std::vector<const std::vector<uint8_t>*>& inputs,
+                 std::vector<uint8_t>* work) {
+  size_t next = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::copy(inputs[next]->begin(), inputs[next]->end(), work->begin());
+    next = (next + 1) % inputs.size();
+    state.ResumeTiming();
+    eq.Process(plane, p);
+    benchmark::DoNotOptimize(work->data());
+  }
+  state.SetItemsProcessed(state.iterations() * int64_t(plane.width) * plane.height);
+}
+
 // histeq works in place: every iteration starts from the same picture
 // OpenCV gets (copied back outside the timing), as an equalized picture is
 // not the same input (its tiles span the whole range of values).
@@ -122,14 +140,7 @@ void RunHisteq(benchmark::State& state, histeq::Mode mode, int depth) {
   plane.height = h;
   plane.pixel_step = step;
   plane.format = f;
-  for (auto _ : state) {
-    state.PauseTiming();
-    std::copy(input.begin(), input.end(), work.begin());
-    state.ResumeTiming();
-    eq.Process(plane, p);
-    benchmark::DoNotOptimize(work.data());
-  }
-  state.SetItemsProcessed(state.iterations() * int64_t(w) * h);
+  TimeProcess(state, eq, plane, p, {&input}, &work);
 }
 
 void BM_Histeq_Global8(benchmark::State& s) { RunHisteq(s, histeq::Mode::kGlobal, 8); }
@@ -159,14 +170,7 @@ void BM_Histeq_Kinds8(benchmark::State& state) {
   plane.width = w;
   plane.height = h;
   plane.pixel_step = 1;
-  for (auto _ : state) {
-    state.PauseTiming();
-    std::copy(input.begin(), input.end(), work.begin());
-    state.ResumeTiming();
-    eq.Process(plane, p);
-    benchmark::DoNotOptimize(work.data());
-  }
-  state.SetItemsProcessed(state.iterations() * int64_t(w) * h);
+  TimeProcess(state, eq, plane, p, {&input}, &work);
 }
 BENCHMARK(BM_Histeq_Kinds8)->Apply(KindSizes);
 
@@ -207,16 +211,7 @@ void BM_Histeq_Grid(benchmark::State& state) {
   plane.height = h;
   plane.pixel_step = step;
   plane.format.depth = depth;
-  size_t next = 0;
-  for (auto _ : state) {
-    state.PauseTiming();
-    std::copy(frames[next].begin(), frames[next].end(), work.begin());
-    next = (next + 1) % frames.size();
-    state.ResumeTiming();
-    eq.Process(plane, p);
-    benchmark::DoNotOptimize(work.data());
-  }
-  state.SetItemsProcessed(state.iterations() * int64_t(w) * h);
+  TimeProcess(state, eq, plane, p, {&frames[0], &frames[1], &frames[2], &frames[3]}, &work);
 }
 BENCHMARK(BM_Histeq_Grid)->Apply(GridSettings);
 BENCHMARK(BM_Histeq_Adaptive8)->Apply(WithThreads);

@@ -533,11 +533,7 @@ void QuadsOf(const ValueIndex* ix, const uint16_t* q, int n, uint64_t* out) {
 }
 
 void ValueQuads(const ValueIndex* index, const uint16_t* q, int n, uint64_t* out) {
-  const ValueIndex ix[4] = {index[0], index[1], index[2], index[3]};
-  if (ix[0].runs || ix[1].runs || ix[2].runs || ix[3].runs)
-    QuadsOf<true>(ix, q, n, out);
-  else
-    QuadsOf<false>(ix, q, n, out);
+  QuadsByRuns<QuadsOf<true>, QuadsOf<false>>(index, q, n, out);
 }
 
 }  // namespace

@@ -276,17 +276,17 @@ void ValueEntries(const ValueIndex& ix, const uint16_t* q, int n, uint32_t* coun
   for (int i = 0; i < n; ++i) out[i] = FinishValue(ix, q[i], counts[i], RoundHalfEven);
 }
 
-void ValueQuads(const ValueIndex* index, const uint16_t* q, int n, uint64_t* out) {
-  const ValueIndex ix[4] = {index[0], index[1], index[2], index[3]};
-  const bool runs = ix[0].runs || ix[1].runs || ix[2].runs || ix[3].runs;
+template <bool kRuns>
+void QuadsOf(const ValueIndex* ix, const uint16_t* q, int n, uint64_t* out) {
   uint32_t c[4];
   for (int i = 0; i < n; ++i) {
-    if (runs)
-      QuadCounts<true>(ix, q[i], c, Count16);
-    else
-      QuadCounts<false>(ix, q[i], c, Count16);
+    QuadCounts<kRuns>(ix, q[i], c, Count16);
     out[i] = FinishQuad(ix, q[i], c, RoundHalfEven);
   }
+}
+
+void ValueQuads(const ValueIndex* index, const uint16_t* q, int n, uint64_t* out) {
+  QuadsByRuns<QuadsOf<true>, QuadsOf<false>>(index, q, n, out);
 }
 
 }  // namespace

@@ -77,6 +77,18 @@ inline uint16_t FinishValue(const ValueIndex& ix, uint32_t v, uint32_t c, Round 
   return static_cast<uint16_t>(r < 0 ? 0 : (r > ix.max_value ? ix.max_value : r));
 }
 
+// value_quads over four indexes (copied, not reread after stores): the
+// level's kRuns instance where a table has runs of values, else kNoRuns.
+template <void (*kRuns)(const ValueIndex*, const uint16_t*, int, uint64_t*),
+          void (*kNoRuns)(const ValueIndex*, const uint16_t*, int, uint64_t*)>
+inline void QuadsByRuns(const ValueIndex* index, const uint16_t* q, int n, uint64_t* out) {
+  const ValueIndex ix[4] = {index[0], index[1], index[2], index[3]};
+  if (ix[0].runs || ix[1].runs || ix[2].runs || ix[3].runs)
+    kRuns(ix, q, n, out);
+  else
+    kNoRuns(ix, q, n, out);
+}
+
 // The packed entries of v in four tiles' indexes from their counts c.
 template <typename Round>
 inline uint64_t FinishQuad(const ValueIndex* ix, uint32_t v, const uint32_t* c, Round round) {
