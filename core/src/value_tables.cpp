@@ -62,7 +62,6 @@ void ValueTables::Prepare(const TileGrid& grid, int bins, bool smoothed, int slo
   for (Slot& s : slots_) {
     s.samples.resize(static_cast<size_t>(grid.tile_pixels()));
     s.by_low.resize(static_cast<size_t>(grid.tile_pixels()));
-    s.ends.resize(static_cast<size_t>(grid.tile_pixels()));
     s.buckets.resize(static_cast<size_t>(buckets_));
     s.entries.resize(cap_);
   }
@@ -72,7 +71,7 @@ size_t ValueTables::bytes() const {
   size_t b = tiles_.capacity() * sizeof(Tile) + sums_.capacity() * 4 + starts_.capacity() * 2 +
              lens_.capacity() + below_.capacity() * 4 + dense_.capacity() * 2 + sub_.capacity();
   for (const Slot& s : slots_)
-    b += (s.samples.capacity() + s.by_low.capacity() + s.ends.capacity()) * 2 +
+    b += (s.samples.capacity() + s.by_low.capacity()) * 2 +
          s.buckets.capacity() * 4 + s.entries.capacity() * sizeof(Entry);
   return b;
 }
@@ -82,7 +81,6 @@ void ValueTables::Count(const Plane& plane, const TileHistogrammer& tiles, int t
   Slot& s = slots_[static_cast<size_t>(slot)];
   uint16_t* samples = s.samples.data();
   uint16_t* by_low = s.by_low.data();
-  uint16_t* ends = s.ends.data();
   const int shift = depth_shift_;
   const uint32_t low_mask = (1u << shift) - 1;
   // The samples, counted by their low and by their high bits.
@@ -99,19 +97,9 @@ void ValueTables::Count(const Plane& plane, const TileHistogrammer& tiles, int t
   for (int i = 0; i < m; ++i) by_low[low[samples[i] & low_mask]++] = samples[i];
   FirstsOf(high, kCoarseBins, high);
   for (int i = 0; i < m; ++i) samples[high[by_low[i] >> shift]++] = by_low[i];
-  // Runs of equal samples: each one's value and end.
-  int runs = 0;
-  for (int i = 0; i + 1 < m; ++i) {
-    by_low[runs] = samples[i];
-    ends[runs] = static_cast<uint16_t>(i + 1);
-    runs += samples[i + 1] != samples[i];
-  }
-  if (m > 0) {
-    by_low[runs] = samples[m - 1];
-    ends[runs++] = static_cast<uint16_t>(m);
-  }
-  // The entries in the order of their values. Value 0 is an entry whatever
-  // the tile holds (of no count when it has none there).
+  // The entries in the order of their values, a run of equal samples
+  // each. Value 0 is an entry whatever the tile holds (of no count when it
+  // has none there).
   const size_t at = static_cast<size_t>(t) * stride_;
   uint32_t* sums = &sums_[at];
   uint16_t* starts = &starts_[at];
@@ -124,39 +112,59 @@ void ValueTables::Count(const Plane& plane, const TileHistogrammer& tiles, int t
     starts[n++] = 0;
     ++buckets[0];
   }
-  const auto each_value = [&](auto add) {
-    uint32_t before = 0;
-    for (int r = 0; r < runs; ++r) {
-      const uint32_t v = by_low[r], end = ends[r];
-      starts[n] = static_cast<uint16_t>(v);
-      ++buckets[v >> bucket_shift];
-      add(v, end - before);
-      before = end;
-    }
-  };
   if (params) {
     // The table at once: each entry the running sum of the clipped counts
-    // before it, the excess counted.
+    // before it (added as a run ends), the excess counted. Without a
+    // branch on the data: at every sample, the entry of its run is
+    // written again, and a new run ends the one before.
     const uint32_t limit = ClipLimitCount(params->clip_limit, grid_.tile_pixels(), bins_);
     const uint32_t cut = limit != 0 ? limit : UINT32_MAX;
-    uint32_t running = 0;
+    uint32_t running = 0, first = 0;
     uint64_t excess = 0;
-    each_value([&](uint32_t, uint32_t c) {
-      const uint32_t kept = c < cut ? c : cut;
-      sums[n++] = running;
+    if (m > 0) {
+      sums[n] = 0;
+      starts[n] = samples[0];
+      ++buckets[samples[0] >> bucket_shift];
+    }
+    for (int i = 1; i < m; ++i) {
+      const uint32_t v = samples[i];
+      const uint32_t next = v != samples[i - 1];  // a new run
+      const uint32_t c = static_cast<uint32_t>(i) - first, kept = c < cut ? c : cut;
+      running += kept & (0u - next);
+      excess += (c - kept) & (0u - next);
+      first = next ? static_cast<uint32_t>(i) : first;
+      n += static_cast<int>(next);
+      sums[n] = running;
+      starts[n] = static_cast<uint16_t>(v);
+      buckets[v >> bucket_shift] += next;
+    }
+    if (m > 0) {
+      const uint32_t c = static_cast<uint32_t>(m) - first, kept = c < cut ? c : cut;
       running += kept;
       excess += c - kept;
-    });
+      ++n;
+    }
     Tile& tile = tiles_[static_cast<size_t>(t)];
     tile.n = n;
     tile.runs = false;
     Finish(t, running, ClipSpread::Make(limit, excess, bins_), 1, 0, grid_.tile_pixels());
   } else {
+    // Each run's count, written again at every sample of it, and the
+    // tile's counts by block.
     if (blocks) std::fill(blocks, blocks + kCoarseBins, 0u);
-    each_value([&](uint32_t v, uint32_t c) {
-      sums[n++] = c;
-      if (blocks) blocks[v >> shift] += c;
-    });
+    uint32_t first = 0;
+    n -= 1;  // the entry of sample 0's run is the next
+    for (int i = 0; i < m; ++i) {
+      const uint32_t v = samples[i];
+      const uint32_t next = i == 0 || v != samples[i - 1];  // a new run
+      first = next ? static_cast<uint32_t>(i) : first;
+      n += static_cast<int>(next);
+      sums[n] = static_cast<uint32_t>(i) + 1 - first;
+      starts[n] = static_cast<uint16_t>(v);
+      buckets[v >> bucket_shift] += next;
+      if (blocks) ++blocks[v >> shift];
+    }
+    ++n;
     tiles_[static_cast<size_t>(t)].n = n;
     if (smoothed_) std::fill(&lens_[at], &lens_[at] + n, uint8_t{0});
   }

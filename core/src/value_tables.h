@@ -124,8 +124,7 @@ class ValueTables {
   // Scratch of one thread.
   struct Slot {
     std::vector<uint16_t> samples;  // a tile's, then sorted
-    std::vector<uint16_t> by_low;   // sorted by their low bits, then each run's value
-    std::vector<uint16_t> ends;     // each run's end
+    std::vector<uint16_t> by_low;   // sorted by their low bits
     std::vector<uint32_t> buckets;  // entries per bucket of the index
     std::vector<Entry> entries;     // a synthetic histogram's
   };
