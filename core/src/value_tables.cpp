@@ -18,6 +18,7 @@ uint32_t FirstsOf(const uint32_t* counts, int n, uint32_t* firsts) {
 }
 
 }  // namespace
+
 bool ValueTables::Pays(const TileGrid& grid, int bins, bool kept) {
   if (bins <= kBins8 || !Fits(grid)) return false;
   const uint64_t entries = static_cast<uint64_t>(grid.tiles()) * static_cast<uint64_t>(bins);
