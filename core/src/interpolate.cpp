@@ -29,8 +29,6 @@ void TileInterpolator<T>::Prepare(const TileGrid& g, int bins, int slots, bool b
         s.id = 0;
       }
       s.values.resize(region_samples_);
-      s.counts.resize(region_samples_);
-      s.entries.resize(4 * region_samples_);
       s.quads.resize(region_samples_);
     }
   }
@@ -308,13 +306,13 @@ void TileInterpolator<T>::ApplyRegionsByValue(const Plane& plane, const ValueTab
         if (band.bottom != band.top) tables.Fetch(band.bottom + span_right_[s + 1]);
       }
       if (by_sample) {
-        tables.Quads(t, values, n, seen.counts.data(), seen.entries.data(), quads);
+        tables.Quads(t, values, n, quads);
         for (int y = y0; y < y1; ++y)
           InterpolateRowBySample(k, plane, s, y, (y - y0) * (x1 - x0), SplitAt(y, inv_th_).a, quads);
         continue;
       }
       uint64_t* packed = seen.quads.data();
-      tables.Quads(t, values, n, seen.counts.data(), seen.entries.data(), packed);
+      tables.Quads(t, values, n, packed);
       for (int i = 0; i < n; ++i) quads[values[i]] = packed[i];
       const kernels::Region8 region8 = {};
       for (int y = y0; y < y1; ++y)

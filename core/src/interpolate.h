@@ -112,8 +112,6 @@ class TileInterpolator {
     std::vector<uint32_t> region;
     uint32_t id = 0;
     std::vector<uint16_t> values;
-    std::vector<uint32_t> counts;   // a table's clipped counts per value
-    std::vector<uint16_t> entries;  // four tables' entries, a table after another
     std::vector<uint64_t> quads;    // a region's values' quads, in their order
   };
   std::vector<Seen> seen_;

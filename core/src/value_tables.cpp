@@ -332,40 +332,19 @@ kernels::ValueIndex ValueTables::IndexOf(int t) const {
 
 bool ValueTables::Finished() const { return range_ == Range::kFull && strength_ >= 1.0; }
 
-void ValueTables::Lookup(int t, const uint16_t* q, int m, uint32_t* counts, uint16_t* out) const {
-  if (tiles_[static_cast<size_t>(t)].scale == 0.0f) {
-    for (int i = 0; i < m; ++i)
-      out[i] = static_cast<uint16_t>(FinishEntry(q[i], q[i], bins_, range_, strength_));
-    return;
-  }
-  kernels::Active().value_entries(IndexOf(t), q, m, counts, out);
-  if (!Finished()) {
-    for (int i = 0; i < m; ++i)
-      out[i] = static_cast<uint16_t>(FinishEntry(out[i], q[i], bins_, range_, strength_));
-  }
-}
-
-void ValueTables::Quads(const int* t, const uint16_t* q, int m, uint32_t* counts,
-                        uint16_t* entries, uint64_t* out) const {
-  bool identity = false;
-  for (int j = 0; j < 4; ++j) identity |= tiles_[static_cast<size_t>(t[j])].scale == 0.0f;
-  if (identity) {
-    for (int j = 0; j < 4; ++j) Lookup(t[j], q, m, counts, entries + static_cast<size_t>(j) * m);
-    for (int i = 0; i < m; ++i) {
-      uint64_t quad = 0;
-      for (int j = 0; j < 4; ++j)
-        quad |= static_cast<uint64_t>(entries[static_cast<size_t>(j) * m + i]) << (16 * j);
-      out[i] = quad;
-    }
-    return;
-  }
+void ValueTables::Quads(const int* t, const uint16_t* q, int m, uint64_t* out) const {
   const kernels::ValueIndex ix[4] = {IndexOf(t[0]), IndexOf(t[1]), IndexOf(t[2]), IndexOf(t[3])};
   kernels::Active().value_quads(ix, q, m, out);
-  if (Finished()) return;
+  // A tile of no counts (scale 0) is the identity table; range and
+  // strength, when not full, are applied to every entry.
+  bool identity = false;
+  for (int j = 0; j < 4; ++j) identity |= ix[j].scale == 0.0f;
+  if (Finished() && !identity) return;
   for (int i = 0; i < m; ++i) {
     uint64_t quad = 0;
     for (int j = 0; j < 4; ++j) {
-      const uint32_t e = static_cast<uint32_t>(out[i] >> (16 * j)) & 0xffff;
+      const uint32_t e =
+          ix[j].scale == 0.0f ? q[i] : static_cast<uint32_t>(out[i] >> (16 * j)) & 0xffff;
       quad |= static_cast<uint64_t>(FinishEntry(e, q[i], bins_, range_, strength_)) << (16 * j);
     }
     out[i] = quad;

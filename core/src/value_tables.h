@@ -14,11 +14,11 @@
 // blocks a smoothed synthetic histogram spreads evenly, see lut.h), W a
 // power of two. A value's entry is found by its rank among the tile's
 // entries (kernels.h, ValueIndex): the values cut into buckets (256, or
-// more for tiles of more samples, about two entries each), the entries
+// more for tiles of more samples, about four entries each), the entries
 // below each bucket and the entries' first values compared 16 at a time,
 // so that a tile's index takes about four bytes an entry whatever the
 // depth, the values asked for need no order, and each costs the same few
-// instructions (kernels' value_entries). A tile's entries come from its
+// instructions (kernels' value_quads). A tile's entries come from its
 // samples sorted (two counting passes, by their low and their high bits).
 #ifndef HISTEQ_SRC_VALUE_TABLES_H_
 #define HISTEQ_SRC_VALUE_TABLES_H_
@@ -82,19 +82,13 @@ class ValueTables {
     strength_ = params.strength;
   }
 
-  // Tile t's table entries (as applied) for the m values q[0 .. m - 1],
-  // into out[0 .. m - 1], with `counts` scratch for m.
-  void Lookup(int t, const uint16_t* q, int m, uint32_t* counts, uint16_t* out) const;
-
-  // The entries of the four tiles t[0 .. 3] for the m values q, packed as
-  // the interpolation reads them (out[i]: tile t[0]'s entry of q[i] in the
-  // lowest 16 bits, then t[1]'s, ...), with `counts` (m) and `entries`
-  // (4 m) scratch.
-  void Quads(const int* t, const uint16_t* q, int m, uint32_t* counts, uint16_t* entries,
-             uint64_t* out) const;
+  // The entries (as applied) of the four tiles t[0 .. 3] for the m values
+  // q, packed as the interpolation reads them (out[i]: tile t[0]'s entry of
+  // q[i] in the lowest 16 bits, then t[1]'s, ...).
+  void Quads(const int* t, const uint16_t* q, int m, uint64_t* out) const;
 
   // Asks for tile t's index and entries in this core's cache (a region's
-  // Lookup reads them at random: fetched one region ahead, they are there).
+  // Quads reads them at random: fetched one region ahead, they are there).
   void Fetch(int t) const;
 
   // Tile t's entries (after its Build).

@@ -435,16 +435,16 @@ struct FinishLanes {
 };
 
 // Lane k of the eight from ix[k % 4].
-FinishLanes LanesOf(const ValueIndex* ix, int stride) {
+FinishLanes LanesOf(const ValueIndex* ix) {
   const auto u = [&](auto field) {
-    return _mm256_setr_epi32(static_cast<int>(field(ix[0])), static_cast<int>(field(ix[stride])),
-                             static_cast<int>(field(ix[2 * stride])), static_cast<int>(field(ix[3 * stride])),
-                             static_cast<int>(field(ix[0])), static_cast<int>(field(ix[stride])),
-                             static_cast<int>(field(ix[2 * stride])), static_cast<int>(field(ix[3 * stride])));
+    return _mm256_setr_epi32(static_cast<int>(field(ix[0])), static_cast<int>(field(ix[1])),
+                             static_cast<int>(field(ix[2])), static_cast<int>(field(ix[3])),
+                             static_cast<int>(field(ix[0])), static_cast<int>(field(ix[1])),
+                             static_cast<int>(field(ix[2])), static_cast<int>(field(ix[3])));
   };
   const auto f = [&](auto field) {
-    return _mm256_setr_ps(field(ix[0]), field(ix[stride]), field(ix[2 * stride]), field(ix[3 * stride]),
-                          field(ix[0]), field(ix[stride]), field(ix[2 * stride]), field(ix[3 * stride]));
+    return _mm256_setr_ps(field(ix[0]), field(ix[1]), field(ix[2]), field(ix[3]), field(ix[0]),
+                          field(ix[1]), field(ix[2]), field(ix[3]));
   };
   FinishLanes l;
   l.batch = u([](const ValueIndex& x) { return x.spread.batch; });
@@ -462,28 +462,12 @@ inline __m128i Words(__m256i r) {
   return _mm256_castsi256_si128(_mm256_permute4x64_epi64(_mm256_packus_epi32(r, r), 0x08));
 }
 
-// The counts one value at a time (16 entries' starts compared at once,
-// popcnt), then eight entries at a time.
-void ValueEntries(const ValueIndex& ix, const uint16_t* q, int n, uint32_t* counts,
-                  uint16_t* out) {
-  CountsOf(ix, q, n, counts, Count16);
-  const FinishLanes finish = LanesOf(&ix, 0);
-  int i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const __m256i v = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(q + i)));
-    const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(counts + i));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), Words(finish(v, c)));
-  }
-  for (; i < n; ++i)
-    out[i] = FinishValue(ix, q[i], counts[i], [](float x) { return _mm_cvtss_si32(_mm_set_ss(x)); });
-}
-
 // Two values' four counts at a time, the eight entries finished at once
 // into two quads. Without runs, a tile's count is the sum of the entry its
 // rank gives, found with the value broadcast once for the four tiles.
 template <bool kRuns>
 void QuadsOf(const ValueIndex* ix, const uint16_t* q, int n, uint64_t* out) {
-  const FinishLanes finish = LanesOf(ix, 1);
+  const FinishLanes finish = LanesOf(ix);
   uint32_t c[8];
   const uint32_t* const b0 = ix[0].below;
   const uint32_t* const b1 = ix[1].below;
@@ -555,7 +539,6 @@ void FillAvx2(Kernels* k) {
   k->interp8_strided = Interp8Strided;
   k->interp8_strided_block = 8;
   k->pack16 = Pack16;
-  k->value_entries = ValueEntries;
   k->value_quads = ValueQuads;
   k->interp16 = Interp16;
   k->interp16_block = 8;

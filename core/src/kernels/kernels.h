@@ -184,20 +184,17 @@ struct Kernels {
   int (*cdf_span16)(const uint32_t* hist, int first, int end, const Spread& spread,
                     float scale, int max_value, uint64_t* kept, uint16_t* lut);
 
-  // out[i] for the n values q[i]: their table entries in `index` (before
-  // range and strength), with `counts` scratch for n. r = the entries that
-  // start at or below v (see ValueIndex), a = the last of them (it holds v,
-  // or lies below it): C(v) = a.sum + min(v - a.start + 1, 2^a.log_len) ((the next sum -
+  // The table entries (before range and strength) of the n values q[i]
+  // in four tiles' indexes (index[0 .. 3]), packed as the interpolation
+  // reads them: out[i] holds q[i]'s four in 16 bits each, index[0]'s
+  // lowest. For a value v: r = the entries that start at or below v (see
+  // ValueIndex), a = the last of them (it holds v, or lies below it):
+  // C(v) = a.sum + min(v - a.start + 1, 2^a.log_len) ((the next sum -
   // a.sum) >> a.log_len) + (batch (v + 1) + min(residual, v / step + 1))
   // unit + leftover; the entry is round-half-even(float(C(v)) * scale)
-  // saturated to 0 .. max_value. Any n (the rank is found one value at a
-  // time, the bucket's entries compared at once; the rest runs in whole
-  // vectors and the kernel's own tail).
-  void (*value_entries)(const ValueIndex& index, const uint16_t* q, int n, uint32_t* counts,
-                        uint16_t* out);
-  // The same from four tiles' indexes (index[0 .. 3], every one of scale >
-  // 0) at once, packed as the interpolation reads them: out[i] holds the
-  // four entries of q[i] in 16 bits each, index[0]'s lowest.
+  // saturated to 0 .. max_value (0 in a table of scale 0). Any n (the
+  // ranks are found one value at a time, a bucket's entries compared at
+  // once; the entries finished in vectors where the level has them).
   void (*value_quads)(const ValueIndex* index, const uint16_t* q, int n, uint64_t* out);
 
   // Makes a region ready for interp8 / interp8_strided with this pixel step

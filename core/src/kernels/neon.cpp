@@ -398,12 +398,12 @@ struct FinishLanes {
   }
 };
 
-// Lane k from ix[k * stride].
-FinishLanes LanesOf(const ValueIndex* ix, int stride) {
+// Lane k from ix[k].
+FinishLanes LanesOf(const ValueIndex* ix) {
   uint32_t batch[4], residual[4], unit[4], leftover[4], recip[4], by_one[4];
   float scale[4];
   for (int k = 0; k < 4; ++k) {
-    const ValueIndex& x = ix[k * stride];
+    const ValueIndex& x = ix[k];
     const uint32_t step = x.spread.step;
     batch[k] = x.spread.batch;
     residual[k] = x.spread.residual;
@@ -425,24 +425,10 @@ FinishLanes LanesOf(const ValueIndex* ix, int stride) {
   return l;
 }
 
-int RoundNeon(float x) { return static_cast<int>(vcvtns_s32_f32(x)); }
-
-// The counts one value at a time (16 entries' starts compared at once),
-// then four entries at a time.
-void ValueEntries(const ValueIndex& ix, const uint16_t* q, int n, uint32_t* counts,
-                  uint16_t* out) {
-  CountsOf(ix, q, n, counts, Count16);
-  const FinishLanes finish = LanesOf(&ix, 0);
-  int i = 0;
-  for (; i + 4 <= n; i += 4)
-    Store4(out + i, finish(vmovl_u16(vld1_u16(q + i)), vld1q_u32(counts + i)));
-  for (; i < n; ++i) out[i] = FinishValue(ix, q[i], counts[i], RoundNeon);
-}
-
 // A value's four counts, its four entries finished at once into a quad.
 template <bool kRuns>
 void QuadsOf(const ValueIndex* ix, const uint16_t* q, int n, uint64_t* out) {
-  const FinishLanes finish = LanesOf(ix, 1);
+  const FinishLanes finish = LanesOf(ix);
   uint32_t c[4];
   for (int i = 0; i < n; ++i) {
     QuadCounts<kRuns>(ix, q[i], c, Count16);
@@ -478,7 +464,6 @@ void FillNeon(Kernels* k) {
   k->interp8_strided = Interp8Strided;
   k->interp8_strided_block = 16;
   k->pack16 = Pack16;
-  k->value_entries = ValueEntries;
   k->value_quads = ValueQuads;
   k->interp16 = Interp16;
   k->interp16_block = 4;

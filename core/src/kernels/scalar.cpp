@@ -270,12 +270,6 @@ uint32_t Count16(const uint16_t* starts, uint32_t v) {
   return c;
 }
 
-void ValueEntries(const ValueIndex& ix, const uint16_t* q, int n, uint32_t* counts,
-                  uint16_t* out) {
-  CountsOf(ix, q, n, counts, Count16);
-  for (int i = 0; i < n; ++i) out[i] = FinishValue(ix, q[i], counts[i], RoundHalfEven);
-}
-
 template <bool kRuns>
 void QuadsOf(const ValueIndex* ix, const uint16_t* q, int n, uint64_t* out) {
   uint32_t c[4];
@@ -315,7 +309,6 @@ void FillScalar(Kernels* k) {
   k->interp8_strided = Interp8Strided;
   k->interp8_strided_block = 1;
   k->pack16 = Pack16;
-  k->value_entries = ValueEntries;
   k->value_quads = ValueQuads;
   k->interp16 = Interp16;
   k->interp16_block = 1;

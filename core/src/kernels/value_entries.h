@@ -1,4 +1,4 @@
-// What every level's value_entries kernel shares (kernels.h): a value's
+// What every level's value_quads kernel shares (kernels.h): a value's
 // rank among a tile's entries kept by value, its clipped counts, and its
 // entry one value at a time. `Count16(starts, v)` counts the values of
 // starts[0 .. 16) at or below v, as the file's instruction set can.
@@ -47,18 +47,6 @@ inline uint32_t CountsAtRank(const ValueIndex& ix, uint32_t v, uint32_t r) {
 template <bool kRuns, typename Count16>
 inline uint32_t EntryCounts(const ValueIndex& ix, uint32_t v, Count16 count16) {
   return CountsAtRank<kRuns>(ix, v, Rank(ix, v, count16));
-}
-
-// counts[i] = EntryCounts of q[i], i in [0, n).
-template <typename Count16>
-inline void CountsOf(const ValueIndex& index, const uint16_t* q, int n, uint32_t* counts,
-                     Count16 count16) {
-  const ValueIndex ix = index;  // not reread after every store to counts
-  if (ix.runs) {
-    for (int i = 0; i < n; ++i) counts[i] = EntryCounts<true>(ix, q[i], count16);
-  } else {
-    for (int i = 0; i < n; ++i) counts[i] = EntryCounts<false>(ix, q[i], count16);
-  }
 }
 
 // c[j] = EntryCounts of v in ix[j], j in [0, 4).
