@@ -129,8 +129,7 @@ void Clahe::CountT(const Plane& plane, const TableParams* tables, uint32_t* fram
           uint32_t* blocks = &blocks_[at * kCoarseBins];
           const int w = bins / kCoarseBins;
           if (pixels < static_cast<uint64_t>(bins)) {
-            int shift = 0;
-            while ((1 << shift) < w) ++shift;
+            const int shift = format_.depth - 8;  // log2 of a block's w values
             std::fill(blocks, blocks + kCoarseBins, 0u);
             histogrammer_.ForEachWideSample(plane, t % grid.tiles_x, t / grid.tiles_x,
                                             [&](uint32_t v, bool) { ++blocks[v >> shift]; });
