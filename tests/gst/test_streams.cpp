@@ -202,8 +202,8 @@ TEST(Streams, ThousandStateCyclesDoNotGrowMemory) {
 }
 
 // A raw stream read as bytes (a file source with caps set, no parser)
-// comes in a byte segment: the element takes its frames, timestamps and
-// all, and says nothing (a time conversion of a byte segment is a
+// comes in a byte segment: the element equalizes its frames as in a time
+// segment, keeps their timestamps, and says nothing (a time conversion of a byte segment is a
 // critical warning).
 TEST(Streams, ByteSegmentIsNoTimeSegment) {
   const GstVideoInfo info =
@@ -226,6 +226,8 @@ TEST(Streams, ByteSegmentIsNoTimeSegment) {
   ASSERT_NE(out, nullptr);
   EXPECT_EQ(GST_BUFFER_PTS(out), 40 * GST_MSECOND);
   EXPECT_EQ(criticals, 0);
+  frames::ExpectSameBytes(frames::BufferBytes(out),
+                          frames::ExpectedBytes(frame, frames::ExpectedLut(frame, false)));
   gst_buffer_unref(out);
   gst_harness_teardown(h);
 }
