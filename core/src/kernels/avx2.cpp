@@ -407,11 +407,17 @@ void Interp16(uint8_t* p, int n, const Weights& w, const uint64_t* q) {
   }
 }
 
-uint32_t Count16(const uint16_t* starts, uint32_t v) {
+// Two bits for each of starts[0 .. 16) at or below the value w holds in
+// every word.
+inline uint32_t AtOrBelow(const uint16_t* starts, __m256i w) {
   const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(starts));
-  const __m256i at_or_below =
-      _mm256_cmpeq_epi16(_mm256_min_epu16(x, _mm256_set1_epi16(static_cast<short>(v))), x);
-  return static_cast<uint32_t>(_mm_popcnt_u32(static_cast<uint32_t>(_mm256_movemask_epi8(at_or_below)))) >> 1;
+  return static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi16(_mm256_min_epu16(x, w), x)));
+}
+
+uint32_t Count16(const uint16_t* starts, uint32_t v) {
+  return static_cast<uint32_t>(
+             _mm_popcnt_u32(AtOrBelow(starts, _mm256_set1_epi16(static_cast<short>(v))))) >>
+         1;
 }
 
 // The entries of the eight lanes v, from their counts c, as the scalar
@@ -463,8 +469,8 @@ inline __m128i Words(__m256i r) {
 }
 
 // Two values' four counts at a time, the eight entries finished at once
-// into two quads. Without runs, a tile's count is the sum of the entry its
-// rank gives, found with the value broadcast once for the four tiles.
+// into two quads; a value's rank in the four tiles found with it broadcast
+// once.
 template <bool kRuns>
 void QuadsOf(const ValueIndex* ix, const uint16_t* q, int n, uint64_t* out) {
   const FinishLanes finish = LanesOf(ix);
@@ -483,8 +489,7 @@ void QuadsOf(const ValueIndex* ix, const uint16_t* q, int n, uint64_t* out) {
   const auto count = [&](int j, const uint32_t* below, const uint16_t* starts, uint32_t h,
                          uint32_t v, __m256i w) __attribute__((always_inline)) {
     const uint32_t b = below[h];
-    const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(starts + b));
-    const uint32_t m = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi16(_mm256_min_epu16(x, w), x)));
+    const uint32_t m = AtOrBelow(starts + b, w);
     const uint32_t r = __builtin_expect(m != 0xffffffffu, 1) ? b + (_mm_popcnt_u32(m) >> 1)
                                                              : Rank(ix[j], v, Count16);
     return CountsAtRank<kRuns>(ix[j], v, r);
