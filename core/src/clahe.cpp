@@ -117,10 +117,12 @@ void Clahe::CountT(const Plane& plane, const TableParams* tables, uint32_t* fram
       uint32_t* hist = tables ? scratch_[static_cast<size_t>(slot)].data()
                               : &hists_[at * static_cast<size_t>(bins)];
       if (!tables) std::memset(hist, 0, static_cast<size_t>(bins) * sizeof(*hist));
-      const ValueRange r =
-          histogrammer_.AccumulateTile(plane, t % grid.tiles_x, t / grid.tiles_x, hist, share,
-                                       sizeof(T) == 1 ? &counters_[static_cast<size_t>(slot)]
-                                                      : nullptr);
+      // A tile inside the frame adds its counts to the frame's share as it
+      // clips them (mirrored samples are not the frame's).
+      const bool share_in_clip = tables && share && grid.inside(t % grid.tiles_x, t / grid.tiles_x);
+      const ValueRange r = histogrammer_.AccumulateTile(
+          plane, t % grid.tiles_x, t / grid.tiles_x, hist, share_in_clip ? nullptr : share,
+          sizeof(T) == 1 ? &counters_[static_cast<size_t>(slot)] : nullptr);
       ranges_[at] = r;
       if (!tables) {
         if (sizeof(T) > 1) {
@@ -143,9 +145,10 @@ void Clahe::CountT(const Plane& plane, const TableParams* tables, uint32_t* fram
         }
         continue;
       }
-      spreads_[at] = ClipSpread::Make(limit, ClippedCounts(hist, r.lo, r.hi + 1, limit), bins);
-      kept_[at] = BuildCdfLutSpan(hist, r.lo, r.hi + 1, 0, spreads_[at], pixels, bins,
-                                  &luts[at * static_cast<size_t>(bins)]);
+      const uint64_t excess = ClipCounts(hist, r.lo, r.hi + 1, limit, share_in_clip ? share : nullptr);
+      spreads_[at] = ClipSpread::Make(limit, excess, bins);
+      kept_[at] = BuildClippedCdfLutSpan(hist, r.lo, r.hi + 1, 0, spreads_[at], pixels, bins,
+                                         &luts[at * static_cast<size_t>(bins)]);
       std::fill(hist + r.lo, hist + r.hi + 1, 0u);
     }
   };

@@ -96,6 +96,34 @@ uint64_t ClippedCounts(const uint32_t* hist, int first, int end, uint32_t limit)
   return clipped;
 }
 
+uint64_t ClipCounts(uint32_t* hist, int first, int end, uint32_t limit, uint32_t* share) {
+  const uint32_t cut = limit != 0 ? limit : UINT32_MAX;
+  uint64_t clipped = 0;
+  const int v = kernels::Active().clip_counts(hist, first, end, cut, share, &clipped);
+  kernels::Scalar().clip_counts(hist, v, end, cut, share, &clipped);
+  return clipped;
+}
+
+template <typename T>
+uint64_t BuildClippedCdfLutSpan(uint32_t* hist, int first, int end, uint64_t below,
+                                const ClipSpread& spread, uint64_t pixels, int bins, T* lut) {
+  // The single counts go to bins 0, step, ..., (residual - 1) step: k of
+  // them lie below bin k step. Those below the span are added to `below`,
+  // those in it to their bins; the result is less all of them.
+  uint64_t before = 0, through = 0;
+  if (spread.residual != 0) {
+    const uint64_t step = spread.step, residual = spread.residual;
+    uint64_t k = (static_cast<uint64_t>(first) + step - 1) / step;
+    before = std::min(residual, k);
+    for (; k < residual && k * step < static_cast<uint64_t>(end); ++k) ++hist[k * step];
+    through = std::min(residual, k);
+  }
+  ClipSpread batch_only;
+  batch_only.batch = spread.batch;
+  return BuildCdfLutSpan(hist, first, end, below + before, batch_only, pixels, bins, lut) -
+         through;
+}
+
 template <typename T>
 uint64_t BuildCdfLutSpan(const uint32_t* hist, int first, int end, uint64_t below,
                          const ClipSpread& spread, uint64_t pixels, int bins, T* lut) {
@@ -351,6 +379,8 @@ void BuildSyntheticLut(uint32_t* hist, int bins, uint64_t total, uint32_t limit,
   template bool BuildEqualizeLut<T>(const uint32_t*, int, T*);                             \
   template uint64_t BuildCdfLutSpan<T>(const uint32_t*, int, int, uint64_t,                \
                                        const ClipSpread&, uint64_t, int, T*);              \
+  template uint64_t BuildClippedCdfLutSpan<T>(uint32_t*, int, int, uint64_t,               \
+                                              const ClipSpread&, uint64_t, int, T*);       \
   template void BuildClaheLut<T>(const uint32_t*, int, uint64_t, uint32_t, T*);            \
   template bool BuildEqualizeLutSmoothed<T>(const double*, int, uint64_t, T*);             \
   template void BuildCdfLutSmoothed<T>(const double*, int, uint64_t, uint32_t, T*);        \

@@ -51,6 +51,10 @@ struct ClipSpread {
 
 // The counts above `limit` (> 0; 0 gives 0) in bins [first, end) of `hist`.
 uint64_t ClippedCounts(const uint32_t* hist, int first, int end, uint32_t limit);
+// The same, clipping the bins in place (hist[v] = min(hist[v], limit)) and,
+// with `share`, adding their counts before to share (a frame's histogram).
+// The bins hold fewer than 2^32 counts in all.
+uint64_t ClipCounts(uint32_t* hist, int first, int end, uint32_t limit, uint32_t* share);
 
 // The CLAHE table entries lut[first .. end - 1] (the arrays indexed by
 // value): with `below` the clipped counts of the bins under `first` and
@@ -65,6 +69,13 @@ uint64_t ClippedCounts(const uint32_t* hist, int first, int end, uint32_t limit)
 template <typename T>
 uint64_t BuildCdfLutSpan(const uint32_t* hist, int first, int end, uint64_t below,
                          const ClipSpread& spread, uint64_t pixels, int bins, T* lut);
+// BuildCdfLutSpan of a histogram ClipCounts clipped (at spread.limit): the
+// same entries and result, quicker. The counts the spread hands out one at a
+// time to bins of the span are added to those bins first, so that the scan
+// adds only the batch (hist is left with them: clear it after).
+template <typename T>
+uint64_t BuildClippedCdfLutSpan(uint32_t* hist, int first, int end, uint64_t below,
+                                const ClipSpread& spread, uint64_t pixels, int bins, T* lut);
 
 // The whole CLAHE table of a histogram of `pixels` counts clipped at
 // `limit` counts (0: none): cv::CLAHE's table of a tile.

@@ -30,6 +30,10 @@ struct TileGrid {
   uint64_t tile_pixels() const {
     return static_cast<uint64_t>(tile_width) * tile_height;
   }
+  // Whether tile (tx, ty) lies inside the frame (it mirrors no samples).
+  bool inside(int tx, int ty) const {
+    return (tx + 1) * tile_width <= width && (ty + 1) * tile_height <= height;
+  }
   bool operator==(const TileGrid& o) const {
     return width == o.width && height == o.height && tiles_x == o.tiles_x &&
            tiles_y == o.tiles_y;

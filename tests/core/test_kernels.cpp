@@ -64,6 +64,36 @@ TEST(Kernels, ClippedCountsMatchScalar) {
   }
 }
 
+TEST(Kernels, ClipCountsMatchScalar) {
+  std::mt19937 rng(2);
+  const Kernels& scalar = histeq::kernels::Scalar();
+  for (int trial = 0; trial < 300; ++trial) {
+    const int bins = trial % 2 ? 65536 : 256;
+    const std::vector<uint32_t> h = RandomHistogram(bins, rng);
+    const auto [first, end] = RandomSpan(bins, rng);
+    const uint32_t limit = trial % 7 ? 1 + rng() % 200 : UINT32_MAX;
+    const bool with_share = trial % 3 != 0;
+    std::vector<uint32_t> want_hist = h, want_share(static_cast<size_t>(bins), 11);
+    uint64_t want = 7;
+    scalar.clip_counts(want_hist.data(), first, end, limit,
+                       with_share ? want_share.data() : nullptr, &want);
+    for (histeq::SimdLevel level : Levels()) {
+      SimdCap cap(level);
+      const Kernels& k = histeq::kernels::Active();
+      std::vector<uint32_t> hist = h, share(static_cast<size_t>(bins), 11);
+      uint32_t* s = with_share ? share.data() : nullptr;
+      uint64_t got = 7;
+      const int v = k.clip_counts(hist.data(), first, end, limit, s, &got);
+      ASSERT_GE(v, first);
+      ASSERT_LE(v, end);
+      scalar.clip_counts(hist.data(), v, end, limit, s, &got);
+      ASSERT_EQ(got, want) << What(level, first, end);
+      ASSERT_EQ(hist, want_hist) << What(level, first, end);
+      ASSERT_EQ(share, want_share) << What(level, first, end);
+    }
+  }
+}
+
 template <typename T>
 void CdfSpansMatchScalar(int bins) {
   std::mt19937 rng(static_cast<uint32_t>(bins));
@@ -326,7 +356,8 @@ TEST(Kernels, EveryLevelFillsEveryEntry) {
         reinterpret_cast<const void*>(k.apply16),        reinterpret_cast<const void*>(k.apply_codec),
         reinterpret_cast<const void*>(k.count_words),    reinterpret_cast<const void*>(k.count_codec),
         reinterpret_cast<const void*>(k.word_range),     reinterpret_cast<const void*>(k.add_counts),
-        reinterpret_cast<const void*>(k.clipped_counts), reinterpret_cast<const void*>(k.cdf_span8),
+        reinterpret_cast<const void*>(k.clipped_counts), reinterpret_cast<const void*>(k.clip_counts),
+        reinterpret_cast<const void*>(k.cdf_span8),
         reinterpret_cast<const void*>(k.cdf_span16),     reinterpret_cast<const void*>(k.prepare8),
         reinterpret_cast<const void*>(k.interp8),        reinterpret_cast<const void*>(k.interp8_strided),
         reinterpret_cast<const void*>(k.pack16),         reinterpret_cast<const void*>(k.interp16),

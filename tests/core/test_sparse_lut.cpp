@@ -1,6 +1,6 @@
 // The sparse CLAHE of deep samples against the dense one it replaces: table
-// entries over spans (BuildCdfLutSpan) against ClipHistogram + BuildCdfLut
-// over every bin, and whole planes through Clahe::ComputeLuts against
+// entries over spans (BuildCdfLutSpan, and BuildClippedCdfLutSpan after
+// ClipCounts) against ClipHistogram + BuildCdfLut over every bin, and whole planes through Clahe::ComputeLuts against
 // ComputeHistograms + BuildLuts, at every SIMD level the CPU has.
 #include <gtest/gtest.h>
 
@@ -115,6 +115,26 @@ TEST(SparseLut, SpansGiveTheDenseTableEntries) {
                                     sparse.data());
             histeq::BuildCdfLutSpan(nullptr, hi + 1, above_hi, kept, spread, pixels, bins,
                                     sparse.data());
+            // The same after clipping in place, adding the counts to a share.
+            std::vector<uint32_t> in_place = hist;
+            std::vector<uint32_t> share(static_cast<size_t>(bins), 5);
+            const uint64_t excess =
+                histeq::ClipCounts(in_place.data(), lo, hi + 1, limit, share.data());
+            ASSERT_EQ(histeq::ClipSpread::Make(limit, excess, bins).residual, spread.residual);
+            ASSERT_EQ(excess, histeq::ClippedCounts(hist.data(), lo, hi + 1, limit));
+            for (int v = lo; v <= hi; ++v) {
+              const uint32_t h = hist[static_cast<size_t>(v)];
+              ASSERT_EQ(in_place[static_cast<size_t>(v)], limit ? std::min(h, limit) : h);
+              ASSERT_EQ(share[static_cast<size_t>(v)], 5 + h);
+            }
+            std::vector<uint16_t> clipped_path(static_cast<size_t>(bins), 0xDEAD);
+            ASSERT_EQ(histeq::BuildClippedCdfLutSpan(in_place.data(), lo, hi + 1, 0, spread,
+                                                     pixels, bins, clipped_path.data()),
+                      kept);
+            histeq::BuildCdfLutSpan(nullptr, below_lo, lo, 0, spread, pixels, bins,
+                                    clipped_path.data());
+            histeq::BuildCdfLutSpan(nullptr, hi + 1, above_hi, kept, spread, pixels, bins,
+                                    clipped_path.data());
             for (int v = 0; v < bins; ++v) {
               const uint16_t want = v >= below_lo && v < above_hi ? dense[static_cast<size_t>(v)]
                                                                   : uint16_t{0xDEAD};
@@ -122,6 +142,10 @@ TEST(SparseLut, SpansGiveTheDenseTableEntries) {
                   << "bins " << bins << " pixels " << pixels << " kind " << kind << " clip "
                   << clip << " level " << static_cast<int>(level) << " value " << v << " span ["
                   << lo << ", " << hi << "]";
+              ASSERT_EQ(clipped_path[static_cast<size_t>(v)], want)
+                  << "clipped in place: bins " << bins << " pixels " << pixels << " kind "
+                  << kind << " clip " << clip << " level " << static_cast<int>(level)
+                  << " value " << v;
             }
             ++cases;
           }

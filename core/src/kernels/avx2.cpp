@@ -239,6 +239,35 @@ int ClippedCounts(const uint32_t* hist, int first, int end, uint32_t limit, uint
   return v;
 }
 
+template <bool kShare>
+int ClipCountsOf(uint32_t* hist, int first, int end, uint32_t limit, uint32_t* share,
+                 uint64_t* clipped) {
+  const __m256i vlimit = _mm256_set1_epi32(static_cast<int>(limit));
+  __m256i acc = _mm256_setzero_si256();
+  int v = first;
+  for (; v + 8 <= end; v += 8) {
+    __m256i* p = reinterpret_cast<__m256i*>(hist + v);
+    const __m256i h = _mm256_loadu_si256(p);
+    if constexpr (kShare) {
+      __m256i* s = reinterpret_cast<__m256i*>(share + v);
+      _mm256_storeu_si256(s, _mm256_add_epi32(_mm256_loadu_si256(s), h));
+    }
+    const __m256i kept = _mm256_min_epu32(h, vlimit);
+    _mm256_storeu_si256(p, kept);
+    acc = _mm256_add_epi32(acc, _mm256_sub_epi32(h, kept));
+  }
+  alignas(32) uint32_t sums[8];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(sums), acc);
+  for (uint32_t s : sums) *clipped += s;
+  return v;
+}
+
+int ClipCounts(uint32_t* hist, int first, int end, uint32_t limit, uint32_t* share,
+               uint64_t* clipped) {
+  return share ? ClipCountsOf<true>(hist, first, end, limit, share, clipped)
+               : ClipCountsOf<false>(hist, first, end, limit, share, clipped);
+}
+
 inline void Store8(uint8_t* lut, __m256i r) {
   const __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
   _mm_storel_epi64(reinterpret_cast<__m128i*>(lut), _mm_packus_epi16(w, w));
@@ -249,11 +278,6 @@ inline void Store8(uint16_t* lut, __m256i r) {
   _mm_storeu_si128(reinterpret_cast<__m128i*>(lut), _mm256_castsi256_si128(packed));
 }
 
-// Eight entries at a time: the clipped counts' prefix sum within each
-// 128-bit lane, the low lane's total added to the high lane, plus the
-// running total; the handed-out counts from the lane's value (v / step in
-// float is exact: v < 2^24 and the quotient's rounding never reaches the
-// next whole number); then the scalar kernel's float product and rounding.
 // Eight counts at a time: the sums within each 128-bit half by two
 // shifted adds, the low half's total added to the high half.
 int RunningSums(const uint32_t* counts, int first, int end, uint32_t* firsts, uint32_t* sum) {
@@ -309,6 +333,11 @@ int SyntheticCounts(const uint32_t* hist, int first, int blocks, int w, const do
   return blocks;
 }
 
+// Eight entries at a time: the clipped counts' prefix sum within each
+// 128-bit lane, the low lane's total added to the high lane, plus the
+// running total; the handed-out counts from the lane's value (v / step in
+// float is exact: v < 2^24 and the quotient's rounding never reaches the
+// next whole number); then the scalar kernel's float product and rounding.
 // The sums must stay below 2^31 (the caller's tables are of fewer pixels).
 template <typename T>
 int CdfSpan(const uint32_t* hist, int first, int end, const Spread& s, float scale,
@@ -537,6 +566,7 @@ void FillAvx2(Kernels* k) {
   k->running_sums = RunningSums;
   k->synthetic_counts = SyntheticCounts;
   k->clipped_counts = ClippedCounts;
+  k->clip_counts = ClipCounts;
   k->cdf_span8 = CdfSpan<uint8_t>;
   k->cdf_span16 = CdfSpan<uint16_t>;
   k->interp8 = Interp8;

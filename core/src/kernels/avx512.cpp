@@ -143,6 +143,32 @@ int ClippedCounts(const uint32_t* hist, int first, int end, uint32_t limit, uint
   return v;
 }
 
+template <bool kShare>
+int ClipCountsOf(uint32_t* hist, int first, int end, uint32_t limit, uint32_t* share,
+                 uint64_t* clipped) {
+  const __m512i vlimit = _mm512_set1_epi32(static_cast<int>(limit));
+  __m512i acc = _mm512_setzero_si512();
+  int v = first;
+  for (; v + 16 <= end; v += 16) {
+    const __m512i h = _mm512_loadu_si512(hist + v);
+    if constexpr (kShare) _mm512_storeu_si512(share + v, _mm512_add_epi32(_mm512_loadu_si512(share + v), h));
+    const __m512i kept = _mm512_min_epu32(h, vlimit);
+    _mm512_storeu_si512(hist + v, kept);
+    acc = _mm512_add_epi32(acc, _mm512_sub_epi32(h, kept));
+  }
+  // The sum of the 32-bit lanes, widened.
+  *clipped += static_cast<uint64_t>(_mm512_reduce_add_epi64(
+      _mm512_add_epi64(_mm512_cvtepu32_epi64(_mm512_castsi512_si256(acc)),
+                       _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64(acc, 1)))));
+  return v;
+}
+
+int ClipCounts(uint32_t* hist, int first, int end, uint32_t limit, uint32_t* share,
+               uint64_t* clipped) {
+  return share ? ClipCountsOf<true>(hist, first, end, limit, share, clipped)
+               : ClipCountsOf<false>(hist, first, end, limit, share, clipped);
+}
+
 inline void Store16(uint8_t* lut, __m512i r) {
   _mm_storeu_si128(reinterpret_cast<__m128i*>(lut), _mm512_cvtepi32_epi8(r));
 }
@@ -267,6 +293,7 @@ void FillAvx512(Kernels* k) {
   k->apply8 = Apply8;
   k->apply8_block = 1;
   k->clipped_counts = ClippedCounts;
+  k->clip_counts = ClipCounts;
   k->cdf_span8 = CdfSpan<uint8_t>;
   k->cdf_span16 = CdfSpan<uint16_t>;
   k->prepare8 = Prepare8;

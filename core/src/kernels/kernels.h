@@ -169,6 +169,11 @@ struct Kernels {
   // where it stopped.
   int (*clipped_counts)(const uint32_t* hist, int first, int end, uint32_t limit,
                         uint64_t* clipped);
+  // The same, clipping: hist[v] = min(hist[v], limit) and, with `share`,
+  // share[v] += the count before. The bins [first, end) hold fewer than 2^32
+  // counts in all (the vector kernels sum in 32 bits).
+  int (*clip_counts)(uint32_t* hist, int first, int end, uint32_t limit, uint32_t* share,
+                     uint64_t* clipped);
   // A synthetic histogram's counts (SyntheticHistogram in lut.h), block b
   // of w bins at a time from `first`: c = uint32(double(hist[v]) *
   // per_count[b] + add[b]), out[v] = min(c, cut); *total += the c, *kept +=

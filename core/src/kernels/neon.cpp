@@ -261,6 +261,22 @@ int ClippedCounts(const uint32_t* hist, int first, int end, uint32_t limit, uint
   return v;
 }
 
+int ClipCounts(uint32_t* hist, int first, int end, uint32_t limit, uint32_t* share,
+               uint64_t* clipped) {
+  const uint32x4_t vlimit = vdupq_n_u32(limit);
+  uint32x4_t acc = vdupq_n_u32(0);
+  int v = first;
+  for (; v + 4 <= end; v += 4) {
+    const uint32x4_t h = vld1q_u32(hist + v);
+    if (share) vst1q_u32(share + v, vaddq_u32(vld1q_u32(share + v), h));
+    const uint32x4_t kept = vminq_u32(h, vlimit);
+    vst1q_u32(hist + v, kept);
+    acc = vaddq_u32(acc, vsubq_u32(h, kept));
+  }
+  *clipped += vaddlvq_u32(acc);
+  return v;
+}
+
 inline void Store4(uint8_t* lut, int32x4_t r) {
   const uint16x4_t w = vqmovun_s32(r);
   const uint8x8_t b = vqmovn_u16(vcombine_u16(w, w));
@@ -456,6 +472,7 @@ void FillNeon(Kernels* k) {
   k->word_range = WordRange;
   k->add_counts = AddCounts;
   k->clipped_counts = ClippedCounts;
+  k->clip_counts = ClipCounts;
   k->cdf_span8 = CdfSpan<uint8_t>;
   k->cdf_span16 = CdfSpan<uint16_t>;
   k->prepare8 = Prepare8;

@@ -156,6 +156,20 @@ int ClippedCounts(const uint32_t* hist, int first, int end, uint32_t limit, uint
   return end;
 }
 
+int ClipCounts(uint32_t* hist, int first, int end, uint32_t limit, uint32_t* share,
+               uint64_t* clipped) {
+  uint64_t sum = 0;
+  for (int v = first; v < end; ++v) {
+    const uint32_t h = hist[v];
+    if (share) share[v] += h;
+    const uint32_t kept = h < limit ? h : limit;
+    hist[v] = kept;
+    sum += h - kept;
+  }
+  *clipped += sum;
+  return end;
+}
+
 // C(v) = kept(v) + batch (v + 1) + min(residual, v / step + 1), the second
 // and third kept up step by step: a division per entry would cost more than
 // the rest of the loop.
@@ -301,6 +315,7 @@ void FillScalar(Kernels* k) {
   k->running_sums = RunningSums;
   k->synthetic_counts = SyntheticCounts;
   k->clipped_counts = ClippedCounts;
+  k->clip_counts = ClipCounts;
   k->cdf_span8 = CdfSpan<uint8_t>;
   k->cdf_span16 = CdfSpan<uint16_t>;
   k->prepare8 = Prepare8;
