@@ -6,6 +6,7 @@
 #include <cstring>
 #include <utility>
 
+#include "kernels/flags.h"
 #include "kernels/kernels.h"
 #include "kernels/value_entries.h"
 #include "kernels/x86.h"
@@ -268,16 +269,6 @@ int ClipCounts(uint32_t* hist, int first, int end, uint32_t limit, uint32_t* sha
                : ClipCountsOf<false>(hist, first, end, limit, share, clipped);
 }
 
-inline void Store8(uint8_t* lut, __m256i r) {
-  const __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
-  _mm_storel_epi64(reinterpret_cast<__m128i*>(lut), _mm_packus_epi16(w, w));
-}
-
-inline void Store8(uint16_t* lut, __m256i r) {
-  const __m256i packed = _mm256_permute4x64_epi64(_mm256_packus_epi32(r, r), _MM_SHUFFLE(3, 1, 2, 0));
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(lut), _mm256_castsi256_si128(packed));
-}
-
 // Eight counts at a time: the sums within each 128-bit half by two
 // shifted adds, the low half's total added to the high half.
 int RunningSums(const uint32_t* counts, int first, int end, uint32_t* firsts, uint32_t* sum) {
@@ -333,48 +324,90 @@ int SyntheticCounts(const uint32_t* hist, int first, int blocks, int w, const do
   return blocks;
 }
 
-// Eight entries at a time: the clipped counts' prefix sum within each
-// 128-bit lane, the low lane's total added to the high lane, plus the
-// running total; the handed-out counts from the lane's value (v / step in
-// float is exact: v < 2^24 and the quotient's rounding never reaches the
-// next whole number); then the scalar kernel's float product and rounding.
-// The sums must stay below 2^31 (the caller's tables are of fewer pixels).
+// Sixteen entries at a time, as two vectors of eight: the clipped counts'
+// prefix sum within each 128-bit lane, the low lane's total added to the
+// high lane, plus the running total; batch (v + 1) kept up by adds; the
+// handed-out counts from the lane's value (v / step in float is exact: v <
+// 2^24 and the quotient's rounding never reaches the next whole number);
+// then the scalar kernel's float product and rounding, saturated by the
+// packs (the products are never negative) and clamped to max_value. The
+// steps a span does not need (no histogram, no clipping, no residual) are
+// left out of its loop. The sums must stay below 2^31 (the caller's tables
+// are of fewer pixels).
+template <typename T, bool kHist, bool kClip, bool kResidual>
+int CdfSpanOf(const uint32_t* hist, int first, int end, const Spread& s, float scale,
+              int max_value, uint64_t* kept, T* lut) {
+  const __m256i limit = _mm256_set1_epi32(static_cast<int>(s.limit));
+  const __m256i residual = _mm256_set1_epi32(static_cast<int>(s.residual));
+  const __m256 step = _mm256_set1_ps(static_cast<float>(s.step));
+  const __m256i one = _mm256_set1_epi32(1), eight = _mm256_set1_epi32(8);
+  const __m256i last = _mm256_set1_epi32(7), lane3 = _mm256_set1_epi32(3);
+  const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const __m256 vscale = _mm256_set1_ps(scale);
+  const __m256i batch8 = _mm256_set1_epi32(static_cast<int>(8 * s.batch));
+  __m256i value = _mm256_add_epi32(_mm256_set1_epi32(first), iota);
+  __m256i whole = _mm256_mullo_epi32(_mm256_set1_epi32(static_cast<int>(s.batch)),
+                                     _mm256_add_epi32(value, one));
+  __m256i carry = _mm256_set1_epi32(static_cast<int>(*kept));
+  // Eight entries' results before rounding, v .. v + 7.
+  auto eight_at = [&](int v) {
+    __m256i x = whole;
+    if constexpr (kHist) {
+      __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(hist + v));
+      if constexpr (kClip) h = _mm256_min_epu32(h, limit);
+      h = _mm256_add_epi32(h, _mm256_slli_si256(h, 4));
+      h = _mm256_add_epi32(h, _mm256_slli_si256(h, 8));
+      h = _mm256_add_epi32(
+          h, _mm256_blend_epi32(_mm256_setzero_si256(), _mm256_permutevar8x32_epi32(h, lane3), 0xF0));
+      carry = _mm256_add_epi32(h, carry);
+      x = _mm256_add_epi32(x, carry);
+      carry = _mm256_permutevar8x32_epi32(carry, last);
+    } else {
+      x = _mm256_add_epi32(x, carry);
+    }
+    if constexpr (kResidual) {
+      const __m256i q = _mm256_cvttps_epi32(_mm256_div_ps(_mm256_cvtepi32_ps(value), step));
+      x = _mm256_add_epi32(x, _mm256_min_epu32(_mm256_add_epi32(q, one), residual));
+      value = _mm256_add_epi32(value, eight);
+    }
+    whole = _mm256_add_epi32(whole, batch8);
+    return _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_cvtepi32_ps(x), vscale));
+  };
+  int v = first;
+  if constexpr (sizeof(T) == 2) {
+    const __m256i top = _mm256_set1_epi16(static_cast<short>(max_value));
+    for (; v + 16 <= end; v += 16) {
+      const __m256i r0 = eight_at(v), r1 = eight_at(v + 8);
+      const __m256i r = _mm256_permute4x64_epi64(_mm256_packus_epi32(r0, r1), _MM_SHUFFLE(3, 1, 2, 0));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(lut + v), _mm256_min_epu16(r, top));
+    }
+    if (v + 8 <= end) {
+      const __m256i r = _mm256_packus_epi32(eight_at(v), _mm256_setzero_si256());
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(lut + v),
+                       _mm_min_epu16(_mm256_castsi256_si128(_mm256_permute4x64_epi64(r, _MM_SHUFFLE(3, 1, 2, 0))),
+                                     _mm256_castsi256_si128(top)));
+      v += 8;
+    }
+  } else {
+    const __m128i top = _mm_set1_epi8(static_cast<char>(max_value));
+    for (; v + 8 <= end; v += 8) {
+      const __m256i r = eight_at(v);
+      const __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(lut + v), _mm_min_epu8(_mm_packus_epi16(w, w), top));
+    }
+  }
+  if constexpr (kHist)
+    *kept = static_cast<uint32_t>(_mm_cvtsi128_si32(_mm256_castsi256_si128(carry)));
+  return v;
+}
+
 template <typename T>
 int CdfSpan(const uint32_t* hist, int first, int end, const Spread& s, float scale,
             int max_value, uint64_t* kept, T* lut) {
-  const __m256i zero = _mm256_setzero_si256(), top = _mm256_set1_epi32(max_value);
-  const __m256i limit = _mm256_set1_epi32(s.limit ? static_cast<int>(s.limit) : -1);
-  const __m256i batch = _mm256_set1_epi32(static_cast<int>(s.batch));
-  const __m256i residual = _mm256_set1_epi32(static_cast<int>(s.residual));
-  const __m256 step = _mm256_set1_ps(static_cast<float>(s.step));
-  const __m256i one = _mm256_set1_epi32(1), iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-  const __m256i last = _mm256_set1_epi32(7), lane3 = _mm256_set1_epi32(3);
-  const __m256 vscale = _mm256_set1_ps(scale);
-  __m256i carry = _mm256_set1_epi32(static_cast<int>(*kept));
-  int v = first;
-  for (; v + 8 <= end; v += 8) {
-    __m256i x = zero;
-    if (hist) {
-      x = _mm256_min_epu32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(hist + v)), limit);
-      x = _mm256_add_epi32(x, _mm256_slli_si256(x, 4));
-      x = _mm256_add_epi32(x, _mm256_slli_si256(x, 8));
-      const __m256i low_total = _mm256_permutevar8x32_epi32(x, lane3);
-      x = _mm256_add_epi32(x, _mm256_blend_epi32(zero, low_total, 0xF0));
-    }
-    x = _mm256_add_epi32(x, carry);
-    carry = _mm256_permutevar8x32_epi32(x, last);
-    const __m256i value = _mm256_add_epi32(_mm256_set1_epi32(v), iota);
-    __m256i cdf = _mm256_add_epi32(x, _mm256_mullo_epi32(batch, _mm256_add_epi32(value, one)));
-    if (s.residual != 0) {
-      const __m256i q = _mm256_cvttps_epi32(_mm256_div_ps(_mm256_cvtepi32_ps(value), step));
-      cdf = _mm256_add_epi32(cdf, _mm256_min_epu32(_mm256_add_epi32(q, one), residual));
-    }
-    __m256i r = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_cvtepi32_ps(cdf), vscale));
-    r = _mm256_min_epi32(_mm256_max_epi32(r, zero), top);
-    Store8(lut + v, r);
-  }
-  *kept = static_cast<uint32_t>(_mm_cvtsi128_si32(_mm256_castsi256_si128(carry)));
-  return v;
+  return WithFlags(hist != nullptr, hist && s.limit, s.residual != 0, [&](auto h, auto c, auto r) {
+    return CdfSpanOf<T, decltype(h)::value, decltype(c)::value, decltype(r)::value>(
+        hist, first, end, s, scale, max_value, kept, lut);
+  });
 }
 
 // 16 entries at a time: within each 128-bit lane, words then dwords

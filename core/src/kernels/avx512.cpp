@@ -6,6 +6,7 @@
 
 #include <cstring>
 
+#include "kernels/flags.h"
 #include "kernels/kernels.h"
 #include "kernels/x86.h"
 #include "prefetch.h"
@@ -177,47 +178,66 @@ inline void Store16(uint16_t* lut, __m512i r) {
 }
 
 // 16 entries at a time: the clipped counts summed in the register (four
-// shifted adds) plus the running total, the handed-out counts from the
-// lane's value (v / step in float is exact: v < 2^24 and the quotient's
-// rounding never reaches the next whole number), then the scalar kernel's
-// float product and rounding. The sums must stay below 2^31.
-template <typename T>
-int CdfSpan(const uint32_t* hist, int first, int end, const Spread& s, float scale,
-            int max_value, uint64_t* kept, T* lut) {
+// shifted adds) plus the running total, batch (v + 1) kept up by adds, the
+// handed-out counts from the lane's value (v / step in float is exact: v <
+// 2^24 and the quotient's rounding never reaches the next whole number),
+// then the scalar kernel's float product and rounding. The steps a span
+// does not need (no histogram, no clipping, no residual) are left out of
+// its loop. The sums must stay below 2^31.
+template <typename T, bool kHist, bool kClip, bool kResidual>
+int CdfSpanOf(const uint32_t* hist, int first, int end, const Spread& s, float scale,
+              int max_value, uint64_t* kept, T* lut) {
   const __m512i zero = _mm512_setzero_si512(), last = _mm512_set1_epi32(15);
   const __m512i top = _mm512_set1_epi32(max_value);
-  const __m512i limit = _mm512_set1_epi32(s.limit ? static_cast<int>(s.limit) : -1);
-  const __m512i batch = _mm512_set1_epi32(static_cast<int>(s.batch));
+  const __m512i limit = _mm512_set1_epi32(static_cast<int>(s.limit));
   const __m512i residual = _mm512_set1_epi32(static_cast<int>(s.residual));
   const __m512 step = _mm512_set1_ps(static_cast<float>(s.step));
-  const __m512i one = _mm512_set1_epi32(1);
+  const __m512i one = _mm512_set1_epi32(1), sixteen = _mm512_set1_epi32(16);
   const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
   const __m512 vscale = _mm512_set1_ps(scale);
+  const __m512i batch16 = _mm512_set1_epi32(static_cast<int>(16 * s.batch));
+  __m512i value = _mm512_add_epi32(_mm512_set1_epi32(first), iota);
+  __m512i whole = _mm512_mullo_epi32(_mm512_set1_epi32(static_cast<int>(s.batch)),
+                                     _mm512_add_epi32(value, one));
   __m512i carry = _mm512_set1_epi32(static_cast<int>(*kept));
   int v = first;
   for (; v + 16 <= end; v += 16) {
-    __m512i x = zero;
-    if (hist) {
-      x = _mm512_min_epu32(_mm512_loadu_si512(hist + v), limit);
-      x = _mm512_add_epi32(x, _mm512_mask_alignr_epi32(zero, 0xFFFF, x, zero, 15));
-      x = _mm512_add_epi32(x, _mm512_mask_alignr_epi32(zero, 0xFFFF, x, zero, 14));
-      x = _mm512_add_epi32(x, _mm512_mask_alignr_epi32(zero, 0xFFFF, x, zero, 12));
-      x = _mm512_add_epi32(x, _mm512_mask_alignr_epi32(zero, 0xFFFF, x, zero, 8));
+    __m512i x = whole;
+    if constexpr (kHist) {
+      __m512i h = _mm512_loadu_si512(hist + v);
+      if constexpr (kClip) h = _mm512_min_epu32(h, limit);
+      h = _mm512_add_epi32(h, _mm512_mask_alignr_epi32(zero, 0xFFFF, h, zero, 15));
+      h = _mm512_add_epi32(h, _mm512_mask_alignr_epi32(zero, 0xFFFF, h, zero, 14));
+      h = _mm512_add_epi32(h, _mm512_mask_alignr_epi32(zero, 0xFFFF, h, zero, 12));
+      h = _mm512_add_epi32(h, _mm512_mask_alignr_epi32(zero, 0xFFFF, h, zero, 8));
+      carry = _mm512_add_epi32(h, carry);
+      x = _mm512_add_epi32(x, carry);
+      carry = _mm512_permutexvar_epi32(last, carry);
+    } else {
+      x = _mm512_add_epi32(x, carry);
     }
-    x = _mm512_add_epi32(x, carry);
-    carry = _mm512_permutexvar_epi32(last, x);
-    const __m512i value = _mm512_add_epi32(_mm512_set1_epi32(v), iota);
-    __m512i cdf = _mm512_add_epi32(x, _mm512_mullo_epi32(batch, _mm512_add_epi32(value, one)));
-    if (s.residual != 0) {
+    if constexpr (kResidual) {
       const __m512i q = _mm512_cvttps_epi32(_mm512_div_ps(_mm512_cvtepi32_ps(value), step));
-      cdf = _mm512_add_epi32(cdf, _mm512_min_epu32(_mm512_add_epi32(q, one), residual));
+      x = _mm512_add_epi32(x, _mm512_min_epu32(_mm512_add_epi32(q, one), residual));
+      value = _mm512_add_epi32(value, sixteen);
     }
-    __m512i r = _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_cvtepi32_ps(cdf), vscale));
+    whole = _mm512_add_epi32(whole, batch16);
+    __m512i r = _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_cvtepi32_ps(x), vscale));
     r = _mm512_min_epi32(_mm512_max_epi32(r, zero), top);
     Store16(lut + v, r);
   }
-  *kept = static_cast<uint32_t>(_mm_cvtsi128_si32(_mm512_castsi512_si128(carry)));
+  if constexpr (kHist)
+    *kept = static_cast<uint32_t>(_mm_cvtsi128_si32(_mm512_castsi512_si128(carry)));
   return v;
+}
+
+template <typename T>
+int CdfSpan(const uint32_t* hist, int first, int end, const Spread& s, float scale,
+            int max_value, uint64_t* kept, T* lut) {
+  return WithFlags(hist != nullptr, hist && s.limit, s.residual != 0, [&](auto h, auto c, auto r) {
+    return CdfSpanOf<T, decltype(h)::value, decltype(c)::value, decltype(r)::value>(
+        hist, first, end, s, scale, max_value, kept, lut);
+  });
 }
 
 // 32 entries at a time: the tables interleaved word by word (tl with tr, bl

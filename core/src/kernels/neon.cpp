@@ -10,6 +10,7 @@
 
 #include <cstring>
 
+#include "kernels/flags.h"
 #include "kernels/kernels.h"
 #include "kernels/value_entries.h"
 #include "prefetch.h"
@@ -292,17 +293,18 @@ inline void Store4(uint16_t* lut, int32x4_t r) { vst1_u16(lut, vqmovun_s32(r)); 
 // at most q + (step - 1) / step, and v e / 2^32 < 2^-16 <= 1 / step; for a
 // larger step it is 0, as the quotient is; step 1 takes v itself.
 // min(residual, v / step + 1) is min(residual - 1, v / step) + 1, the 1 kept
-// with batch (v + 1), or 0 when residual is. The scalar kernel's float
-// product and rounding follow. The sums must stay below 2^31; entries from
+// with batch (v + 1). The scalar kernel's float product and rounding follow.
+// The steps a span does not need (no histogram, no clipping, no residual)
+// are left out of its loop. The sums must stay below 2^31; entries from
 // 2^16 on are left to the scalar kernel.
-template <typename T>
-int CdfSpan(const uint32_t* hist, int first, int end, const Spread& s, float scale,
-            int max_value, uint64_t* kept, T* lut) {
+template <typename T, bool kHist, bool kClip, bool kResidual>
+int CdfSpanOf(const uint32_t* hist, int first, int end, const Spread& s, float scale,
+              int max_value, uint64_t* kept, T* lut) {
   if (end > 65536) end = 65536;
   const uint32_t step = s.step, batch = s.batch;
   const int32x4_t zero = vdupq_n_s32(0), top = vdupq_n_s32(max_value);
-  const uint32x4_t limit = vdupq_n_u32(s.limit ? s.limit : 0xffffffffu);
-  const uint32x4_t below_residual = vdupq_n_u32(s.residual ? s.residual - 1 : 0);
+  const uint32x4_t limit = vdupq_n_u32(s.limit);
+  const uint32x4_t below_residual = vdupq_n_u32(kResidual ? s.residual - 1 : 0);
   const uint32x4_t recip =
       vdupq_n_u32(step > 1 ? static_cast<uint32_t>((uint64_t{1} << 32) / step + 1) : 0);
   const uint32x4_t by_one = vdupq_n_u32(step == 1 ? 0xffffffffu : 0);
@@ -311,32 +313,45 @@ int CdfSpan(const uint32_t* hist, int first, int end, const Spread& s, float sca
   const uint32_t lanes[4] = {0, 1, 2, 3};
   const float32x4_t vscale = vdupq_n_f32(scale);
   uint32x4_t value = vaddq_u32(vdupq_n_u32(static_cast<uint32_t>(first)), vld1q_u32(lanes));
-  int32x4_t whole = vreinterpretq_s32_u32(vmlaq_u32(vdupq_n_u32(s.residual ? 1 : 0),
+  int32x4_t whole = vreinterpretq_s32_u32(vmlaq_u32(vdupq_n_u32(kResidual ? 1 : 0),
                                                      vdupq_n_u32(batch), vaddq_u32(value, one)));
   int32x4_t carry = vdupq_n_s32(static_cast<int32_t>(*kept));
   int v = first;
   for (; v + 4 <= end; v += 4) {
-    int32x4_t x = zero;
-    if (hist) {
-      x = vreinterpretq_s32_u32(vminq_u32(vld1q_u32(hist + v), limit));
+    int32x4_t x = carry;
+    if constexpr (kHist) {
+      uint32x4_t h = vld1q_u32(hist + v);
+      if constexpr (kClip) h = vminq_u32(h, limit);
+      x = vreinterpretq_s32_u32(h);
       x = vaddq_s32(x, vextq_s32(zero, x, 3));
       x = vaddq_s32(x, vextq_s32(zero, x, 2));
+      x = vaddq_s32(x, carry);
+      carry = vdupq_laneq_s32(x, 3);
     }
-    x = vaddq_s32(x, carry);
-    carry = vdupq_laneq_s32(x, 3);
-    const uint32x4_t high =
-        vuzp2q_u32(vreinterpretq_u32_u64(vmull_u32(vget_low_u32(value), vget_low_u32(recip))),
-                   vreinterpretq_u32_u64(vmull_high_u32(value, recip)));
-    const uint32x4_t q = vbslq_u32(by_one, value, high);
-    const uint32x4_t bumps = vminq_u32(q, below_residual);
-    const int32x4_t cdf = vaddq_s32(vaddq_s32(x, whole), vreinterpretq_s32_u32(bumps));
+    int32x4_t cdf = vaddq_s32(x, whole);
+    if constexpr (kResidual) {
+      const uint32x4_t high =
+          vuzp2q_u32(vreinterpretq_u32_u64(vmull_u32(vget_low_u32(value), vget_low_u32(recip))),
+                     vreinterpretq_u32_u64(vmull_high_u32(value, recip)));
+      const uint32x4_t q = vbslq_u32(by_one, value, high);
+      cdf = vaddq_s32(cdf, vreinterpretq_s32_u32(vminq_u32(q, below_residual)));
+      value = vaddq_u32(value, four);
+    }
     const int32x4_t r = vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(cdf), vscale));
     Store4(lut + v, vminq_s32(r, top));  // below 0: 0, by the saturating narrowing
     whole = vaddq_s32(whole, batch4);
-    value = vaddq_u32(value, four);
   }
-  *kept = static_cast<uint32_t>(vgetq_lane_s32(carry, 0));
+  if constexpr (kHist) *kept = static_cast<uint32_t>(vgetq_lane_s32(carry, 0));
   return v;
+}
+
+template <typename T>
+int CdfSpan(const uint32_t* hist, int first, int end, const Spread& s, float scale,
+            int max_value, uint64_t* kept, T* lut) {
+  return WithFlags(hist != nullptr, hist && s.limit, s.residual != 0, [&](auto h, auto c, auto r) {
+    return CdfSpanOf<T, decltype(h)::value, decltype(c)::value, decltype(r)::value>(
+        hist, first, end, s, scale, max_value, kept, lut);
+  });
 }
 
 // 16 pixels of 4 bytes at a time, de-interleaved into their four bytes:
