@@ -32,8 +32,10 @@ void TileInterpolator<T>::Prepare(const TileGrid& g, int bins, int slots, bool b
       s.quads.resize(region_samples_);
     }
   }
-  // Row by row, a slot holds every region of a band; else one region.
-  const size_t entries = static_cast<size_t>(bins) * (RowByRow() ? spans() : 1);
+  // Row by row, a slot holds every region of a band; else one region (and
+  // a kernel's block past its samples' quads, see InterpolateRowBySample).
+  const size_t entries =
+      static_cast<size_t>(bins) * (RowByRow() ? spans() : 1) + kernels::kMaxBlock;
   quads_.resize(static_cast<size_t>(slots));
   for (auto& q : quads_) Fit(&q, entries);
   regions_.resize(static_cast<size_t>(slots));
@@ -328,30 +330,30 @@ void TileInterpolator<T>::InterpolateRowBySample(const kernels::Kernels& k, cons
   if constexpr (sizeof(T) == 1) {
     (void)k, (void)plane, (void)s, (void)y, (void)first, (void)b, (void)quads;
   } else {
-    // The row's positions in the region as the samples the 16-bit kernel
-    // reads, in chunks; its results stored as InterpolateRow stores them.
+    // The row's quads lie in its samples' order from quads[first]: the
+    // kernel blends them straight into plain words, or into a chunk of
+    // words stored back at their shift.
     const int x0 = span_x_[s], width = span_x_[s + 1] - x0;
     const float b1 = 1.0f - b;
     uint8_t* row = plane.data + y * plane.stride + static_cast<ptrdiff_t>(x0) * 2;
-    const bool plain = PlainWords(plane);
+    const Quad* q = quads + first;
+    auto blend = [&](uint8_t* p, int x, int n) {
+      const int at = x0 + x;
+      k.interp16_in_order(p, n, kernels::Weights{a_.data() + at, a1_.data() + at, b1, b}, q + x);
+    };
+    if (PlainWords(plane)) {
+      kernels::RunRow<2>(row, 2, width, k.interp16_block,
+                         [&](uint8_t* p, int, int x, int n) { blend(p, x, n); });
+      return;
+    }
     const kernels::Codec c = CodecOf(plane.format);
     constexpr int kChunk = 256;
     alignas(64) uint16_t words[kChunk];
     for (int x = 0; x < width; x += kChunk) {
       const int n = std::min(kChunk, width - x);
-      for (int i = 0; i < n; ++i) words[i] = static_cast<uint16_t>(first + x + i);
       kernels::RunRow<2>(reinterpret_cast<uint8_t*>(words), 2, n, k.interp16_block,
-                         [&](uint8_t* p, int, int xi, int m) {
-                           const int at = x0 + x + xi;
-                           k.interp16(p, m, kernels::Weights{a_.data() + at, a1_.data() + at, b1, b},
-                                      quads);
-                         });
-      uint8_t* at = row + 2 * x;
-      if (plain) {
-        std::memcpy(at, words, static_cast<size_t>(n) * 2);
-        continue;
-      }
-      StoreShifted(words, n, c, at);
+                         [&](uint8_t* p, int, int xi, int m) { blend(p, x + xi, m); });
+      StoreShifted(words, n, c, row + 2 * x);
     }
   }
 }

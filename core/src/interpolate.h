@@ -91,7 +91,8 @@ class TileInterpolator {
                       float b, bool fetch, const Quad* quads,
                       const kernels::Region8& region8) const;
   // Row y of region s (16-bit words, plain or little-endian at a shift),
-  // whose samples' quads are quads[first ..] in the row's order.
+  // whose samples' quads are quads[first ..] in the row's order (followed
+  // by kernels::kMaxBlock readable quads).
   void InterpolateRowBySample(const kernels::Kernels& k, const Plane& plane, int s, int y,
                               int first, float b, const Quad* quads) const;
 

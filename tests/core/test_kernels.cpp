@@ -94,6 +94,38 @@ TEST(Kernels, ClipCountsMatchScalar) {
   }
 }
 
+// The in-order 16-bit blend against the one through values: sample i's
+// word holding i gives the same bytes, at every level, for whole blocks of
+// samples (as RunRow hands them) of random quads and weights.
+TEST(Kernels, Interp16InOrderMatchesByValue) {
+  std::mt19937 rng(4);
+  std::uniform_real_distribution<float> unit(0.0f, 1.0f);
+  for (int trial = 0; trial < 50; ++trial) {
+    const int samples = 64 * (1 + trial % 4);
+    std::vector<uint64_t> quads(static_cast<size_t>(samples + histeq::kernels::kMaxBlock));
+    for (auto& q : quads) q = (static_cast<uint64_t>(rng()) << 32) | rng();
+    std::vector<float> a(static_cast<size_t>(samples)), a1(a.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      a[i] = unit(rng);
+      a1[i] = 1.0f - a[i];
+    }
+    const float b = unit(rng);
+    const histeq::kernels::Weights w = {a.data(), a1.data(), 1.0f - b, b};
+    for (histeq::SimdLevel level : Levels()) {
+      SimdCap cap(level);
+      const Kernels& k = histeq::kernels::Active();
+      const int n = samples / k.interp16_block * k.interp16_block;
+      std::vector<uint16_t> by_value(static_cast<size_t>(samples)), in_order(by_value.size(), 7);
+      for (int i = 0; i < samples; ++i) by_value[static_cast<size_t>(i)] = static_cast<uint16_t>(i);
+      k.interp16(reinterpret_cast<uint8_t*>(by_value.data()), n, w, quads.data());
+      k.interp16_in_order(reinterpret_cast<uint8_t*>(in_order.data()), n, w, quads.data());
+      for (int i = 0; i < n; ++i)
+        ASSERT_EQ(in_order[static_cast<size_t>(i)], by_value[static_cast<size_t>(i)])
+            << testsimd::Name(level) << " sample " << i;
+    }
+  }
+}
+
 template <typename T>
 void CdfSpansMatchScalar(int bins) {
   std::mt19937 rng(static_cast<uint32_t>(bins));
@@ -361,6 +393,7 @@ TEST(Kernels, EveryLevelFillsEveryEntry) {
         reinterpret_cast<const void*>(k.cdf_span16),     reinterpret_cast<const void*>(k.prepare8),
         reinterpret_cast<const void*>(k.interp8),        reinterpret_cast<const void*>(k.interp8_strided),
         reinterpret_cast<const void*>(k.pack16),         reinterpret_cast<const void*>(k.interp16),
+        reinterpret_cast<const void*>(k.interp16_in_order),
         reinterpret_cast<const void*>(k.interp_codec),   reinterpret_cast<const void*>(k.luma4),
         reinterpret_cast<const void*>(k.delta4),         reinterpret_cast<const void*>(k.luma_any),
         reinterpret_cast<const void*>(k.delta_any)};

@@ -441,15 +441,23 @@ inline uint16_t Word(const uint8_t* p) {
 }
 
 // Eight 16-bit samples: the entries loaded one by one (faster than a
-// gather) into two vectors of 64-bit lanes, whose halves {tl, tr} and
-// {bl, br} are split apart; saturated to 0..65535 by packing.
-void Interp16(uint8_t* p, int n, const Weights& w, const uint64_t* q) {
+// gather) into two vectors of 64-bit lanes, or as they lie when in the
+// samples' order, whose halves {tl, tr} and {bl, br} are split apart;
+// saturated to 0..65535 by packing.
+template <bool kInOrder>
+void Interp16Of(uint8_t* p, int n, const Weights& w, const uint64_t* q) {
   const __m256i low = _mm256_set1_epi32(0xffff);
   for (int x = 0; x < n; x += 8) {
     uint8_t* s = p + 2 * x;
     auto e = [&](int k) { return static_cast<long long>(q[Word(s + 2 * k)]); };
-    const __m256 g0 = _mm256_castsi256_ps(_mm256_set_epi64x(e(3), e(2), e(1), e(0)));
-    const __m256 g1 = _mm256_castsi256_ps(_mm256_set_epi64x(e(7), e(6), e(5), e(4)));
+    __m256 g0, g1;
+    if constexpr (kInOrder) {
+      g0 = _mm256_loadu_ps(reinterpret_cast<const float*>(q + x));
+      g1 = _mm256_loadu_ps(reinterpret_cast<const float*>(q + x + 4));
+    } else {
+      g0 = _mm256_castsi256_ps(_mm256_set_epi64x(e(3), e(2), e(1), e(0)));
+      g1 = _mm256_castsi256_ps(_mm256_set_epi64x(e(7), e(6), e(5), e(4)));
+    }
     // Per 128-bit lane {0, 1, 4, 5} and {2, 3, 6, 7}; the permute restores
     // the order.
     const __m256i top_pair = _mm256_permute4x64_epi64(
@@ -608,8 +616,9 @@ void FillAvx2(Kernels* k) {
   k->interp8_strided_block = 8;
   k->pack16 = Pack16;
   k->value_quads = ValueQuads;
-  k->interp16 = Interp16;
+  k->interp16 = Interp16Of<false>;
   k->interp16_block = 8;
+  k->interp16_in_order = Interp16Of<true>;
 }
 
 }  // namespace kernels

@@ -284,7 +284,8 @@ inline uint16_t Word(const uint8_t* p) {
 // 16 plain 16-bit samples: the entries loaded one by one (on current CPUs
 // faster than a gather) into two vectors of 64-bit lanes, whose low and
 // high halves {tl, tr} and {bl, br} are then split apart.
-void Interp16(uint8_t* p, int n, const Weights& w, const uint64_t* q) {
+template <bool kInOrder>
+void Interp16Of(uint8_t* p, int n, const Weights& w, const uint64_t* q) {
   const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
   const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
   const __m512i low = _mm512_set1_epi32(0xffff), zero = _mm512_setzero_si512();
@@ -292,8 +293,14 @@ void Interp16(uint8_t* p, int n, const Weights& w, const uint64_t* q) {
   for (int x = 0; x < n; x += 16) {
     uint8_t* s = p + 2 * x;
     auto e = [&](int k) { return static_cast<long long>(q[Word(s + 2 * k)]); };
-    const __m512i g0 = _mm512_set_epi64(e(7), e(6), e(5), e(4), e(3), e(2), e(1), e(0));
-    const __m512i g1 = _mm512_set_epi64(e(15), e(14), e(13), e(12), e(11), e(10), e(9), e(8));
+    __m512i g0, g1;
+    if constexpr (kInOrder) {
+      g0 = _mm512_loadu_si512(q + x);
+      g1 = _mm512_loadu_si512(q + x + 8);
+    } else {
+      g0 = _mm512_set_epi64(e(7), e(6), e(5), e(4), e(3), e(2), e(1), e(0));
+      g1 = _mm512_set_epi64(e(15), e(14), e(13), e(12), e(11), e(10), e(9), e(8));
+    }
     const __m512i top_pair = _mm512_permutex2var_epi32(g0, even, g1);
     const __m512i bottom_pair = _mm512_permutex2var_epi32(g0, odd, g1);
     const __m512 tl = _mm512_cvtepi32_ps(_mm512_and_si512(top_pair, low));
@@ -320,8 +327,9 @@ void FillAvx512(Kernels* k) {
   k->interp8 = Interp8;
   k->interp8_block = 1;
   k->pack16 = Pack16;
-  k->interp16 = Interp16;
+  k->interp16 = Interp16Of<false>;
   k->interp16_block = 16;
+  k->interp16_in_order = Interp16Of<true>;
 }
 
 }  // namespace kernels

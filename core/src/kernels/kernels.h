@@ -219,6 +219,10 @@ struct Kernels {
   // interp8 for plain 16-bit words, saturated to 0..65535.
   void (*interp16)(uint8_t* p, int n, const Weights& w, const uint64_t* quads);
   int interp16_block;
+  // The same with the samples' quads in their order: sample i (its value
+  // not read) becomes the blend of quads[i]. Takes interp16_block too, and
+  // may read that many quads past the n.
+  void (*interp16_in_order)(uint8_t* p, int n, const Weights& w, const uint64_t* quads);
   // The same for any other layout, saturated to 0..mask.
   void (*interp_codec)(uint8_t* p, int step, int n, const Codec& codec, const Weights& w,
                        const uint64_t* quads);

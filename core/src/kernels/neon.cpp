@@ -169,14 +169,19 @@ inline uint16_t Word(const uint8_t* p) {
 
 // Four plain 16-bit samples: their four 64-bit entries, split into
 // {tl, tr, bl, br} lanes by de-interleaving the words.
-void Interp16(uint8_t* p, int n, const Weights& w, const uint64_t* q) {
+template <bool kInOrder>
+void Interp16Of(uint8_t* p, int n, const Weights& w, const uint64_t* q) {
   for (int x = 0; x < n; x += 4) {
     uint8_t* s = p + 2 * x;
-    uint16x4x4_t e = vld4_lane_u16(reinterpret_cast<const uint16_t*>(q + Word(s)),
-                                   uint16x4x4_t{}, 0);
-    e = vld4_lane_u16(reinterpret_cast<const uint16_t*>(q + Word(s + 2)), e, 1);
-    e = vld4_lane_u16(reinterpret_cast<const uint16_t*>(q + Word(s + 4)), e, 2);
-    e = vld4_lane_u16(reinterpret_cast<const uint16_t*>(q + Word(s + 6)), e, 3);
+    uint16x4x4_t e;
+    if constexpr (kInOrder) {
+      e = vld4_u16(reinterpret_cast<const uint16_t*>(q + x));
+    } else {
+      e = vld4_lane_u16(reinterpret_cast<const uint16_t*>(q + Word(s)), uint16x4x4_t{}, 0);
+      e = vld4_lane_u16(reinterpret_cast<const uint16_t*>(q + Word(s + 2)), e, 1);
+      e = vld4_lane_u16(reinterpret_cast<const uint16_t*>(q + Word(s + 4)), e, 2);
+      e = vld4_lane_u16(reinterpret_cast<const uint16_t*>(q + Word(s + 6)), e, 3);
+    }
     const float32x4_t tl = vcvtq_f32_u32(vmovl_u16(e.val[0]));
     const float32x4_t tr = vcvtq_f32_u32(vmovl_u16(e.val[1]));
     const float32x4_t bl = vcvtq_f32_u32(vmovl_u16(e.val[2]));
@@ -497,8 +502,9 @@ void FillNeon(Kernels* k) {
   k->interp8_strided_block = 16;
   k->pack16 = Pack16;
   k->value_quads = ValueQuads;
-  k->interp16 = Interp16;
+  k->interp16 = Interp16Of<false>;
   k->interp16_block = 4;
+  k->interp16_in_order = Interp16Of<true>;
   k->luma4 = Luma4;
   k->delta4 = Delta4;
   k->rgb4_block = 16;

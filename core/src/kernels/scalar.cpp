@@ -238,6 +238,10 @@ void Interp16(uint8_t* p, int n, const Weights& w, const uint64_t* quads) {
   for (int x = 0; x < n; ++x) PutWord(p + 2 * x, Interpolate16(quads[Word(p + 2 * x)], w, x, 0xffff));
 }
 
+void Interp16InOrder(uint8_t* p, int n, const Weights& w, const uint64_t* quads) {
+  for (int x = 0; x < n; ++x) PutWord(p + 2 * x, Interpolate16(quads[x], w, x, 0xffff));
+}
+
 void InterpCodec(uint8_t* p, int step, int n, const Codec& c, const Weights& w,
                  const uint64_t* quads) {
   for (int x = 0; x < n; ++x, p += step)
@@ -327,6 +331,7 @@ void FillScalar(Kernels* k) {
   k->value_quads = ValueQuads;
   k->interp16 = Interp16;
   k->interp16_block = 1;
+  k->interp16_in_order = Interp16InOrder;
   k->interp_codec = InterpCodec;
   k->luma4 = Luma4;
   k->delta4 = Delta4;
