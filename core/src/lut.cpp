@@ -343,8 +343,13 @@ uint64_t SyntheticHistogram(const uint32_t* hist, const uint32_t* blocks, const 
     }
   }
   uint64_t total = 0, kept = 0;
-  const int done = kernels::Active().synthetic_counts(hist, 0, kCoarseBins, w, per_count, add, cut,
-                                                      out, &total, &kept);
+  // The vector kernels sum in 32 bits: the counts total about scale (the
+  // masses sum to 1) and half a count a bin more at most.
+  const bool in_32_bits = scale + bins < static_cast<double>(1 << 30);
+  const int done = in_32_bits ? kernels::Active().synthetic_counts(hist, 0, kCoarseBins, w,
+                                                                   per_count, add, cut, out,
+                                                                   &total, &kept)
+                              : 0;
   kernels::Scalar().synthetic_counts(hist, done, kCoarseBins, w, per_count, add, cut, out, &total,
                                      &kept);
   *excess = total - kept;

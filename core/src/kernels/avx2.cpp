@@ -289,39 +289,61 @@ int RunningSums(const uint32_t* counts, int first, int end, uint32_t* firsts, ui
   return i;
 }
 
-// Eight counts at a time (blocks of a multiple of eight bins), as the
-// scalar kernel in double (counts and products below 2^31: a synthetic
-// histogram holds 16 counts a pixel).
+// Eight counts at a time, as the scalar kernel in double; blocks of a
+// multiple of eight bins one at a time, blocks of four two at a time. Where
+// a block's eight counts are all below 8 (most, in a tile of fewer samples
+// than values), c comes from the block's c for the counts 0 .. 7, made by
+// the same operations. The c total below 2^31 (the caller's), so the sums
+// stay in 32-bit lanes.
 int SyntheticCounts(const uint32_t* hist, int first, int blocks, int w, const double* per_count,
                     const double* add, uint32_t cut, uint32_t* out, uint64_t* total,
                     uint64_t* kept) {
-  if (w % 8 != 0) return first;
-  const __m256i vcut = _mm256_set1_epi32(static_cast<int>(cut));
-  __m256i t = _mm256_setzero_si256(), k = _mm256_setzero_si256();  // four 64-bit sums each
-  const auto widen = [](__m256i x) {
-    return _mm256_add_epi64(_mm256_cvtepu32_epi64(_mm256_castsi256_si128(x)),
-                            _mm256_cvtepu32_epi64(_mm256_extracti128_si256(x, 1)));
+  if (w % 8 != 0 && w != 4) return first;
+  const __m256i vcut = _mm256_set1_epi32(static_cast<int>(cut)), seven = _mm256_set1_epi32(7);
+  const __m256d counts_lo = _mm256_setr_pd(0, 1, 2, 3), counts_hi = _mm256_setr_pd(4, 5, 6, 7);
+  __m256i t = _mm256_setzero_si256(), k = _mm256_setzero_si256();
+  // c of eight counts, the low four by (pc0, a0), the high four by (pc1, a1).
+  const auto c_of = [](__m256d lo, __m256d hi, __m256d pc0, __m256d a0, __m256d pc1, __m256d a1) {
+    return _mm256_setr_m128i(_mm256_cvttpd_epi32(_mm256_add_pd(_mm256_mul_pd(lo, pc0), a0)),
+                             _mm256_cvttpd_epi32(_mm256_add_pd(_mm256_mul_pd(hi, pc1), a1)));
   };
-  for (int b = first; b < blocks; ++b) {
-    const __m256d pc = _mm256_set1_pd(per_count[b]), a = _mm256_set1_pd(add[b]);
-    for (int v = b * w; v < (b + 1) * w; v += 8) {
-      const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(hist + v));
-      const __m256d lo = _mm256_add_pd(_mm256_mul_pd(_mm256_cvtepi32_pd(_mm256_castsi256_si128(h)), pc), a);
-      const __m256d hi =
-          _mm256_add_pd(_mm256_mul_pd(_mm256_cvtepi32_pd(_mm256_extracti128_si256(h, 1)), pc), a);
-      const __m256i c = _mm256_setr_m128i(_mm256_cvttpd_epi32(lo), _mm256_cvttpd_epi32(hi));
-      const __m256i o = _mm256_min_epu32(c, vcut);
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + v), o);
-      t = _mm256_add_epi64(t, widen(c));
-      k = _mm256_add_epi64(k, widen(o));
+  const auto counts = [&](__m256i h, __m256d pc0, __m256d a0, __m256d pc1, __m256d a1) {
+    return c_of(_mm256_cvtepi32_pd(_mm256_castsi256_si128(h)),
+                _mm256_cvtepi32_pd(_mm256_extracti128_si256(h, 1)), pc0, a0, pc1, a1);
+  };
+  const auto finish = [&](int v, __m256i c) {
+    const __m256i o = _mm256_min_epu32(c, vcut);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + v), o);
+    t = _mm256_add_epi32(t, c);
+    k = _mm256_add_epi32(k, o);
+  };
+  int b = first;
+  if (w == 4) {
+    for (; b + 2 <= blocks; b += 2) {
+      const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(hist + b * w));
+      finish(b * w, counts(h, _mm256_set1_pd(per_count[b]), _mm256_set1_pd(add[b]),
+                           _mm256_set1_pd(per_count[b + 1]), _mm256_set1_pd(add[b + 1])));
+    }
+  } else {
+    for (; b < blocks; ++b) {
+      const __m256d pc = _mm256_set1_pd(per_count[b]), a = _mm256_set1_pd(add[b]);
+      const __m256i small = c_of(counts_lo, counts_hi, pc, a, pc, a);
+      for (int v = b * w; v < (b + 1) * w; v += 8) {
+        const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(hist + v));
+        finish(v, _mm256_testz_si256(_mm256_cmpgt_epi32(h, seven), _mm256_cmpgt_epi32(h, seven))
+                      ? _mm256_permutevar8x32_epi32(small, h)
+                      : counts(h, pc, a, pc, a));
+      }
     }
   }
-  alignas(32) uint64_t sums[8];
+  alignas(32) uint32_t sums[16];
   _mm256_store_si256(reinterpret_cast<__m256i*>(sums), t);
-  _mm256_store_si256(reinterpret_cast<__m256i*>(sums + 4), k);
-  *total += sums[0] + sums[1] + sums[2] + sums[3];
-  *kept += sums[4] + sums[5] + sums[6] + sums[7];
-  return blocks;
+  _mm256_store_si256(reinterpret_cast<__m256i*>(sums + 8), k);
+  for (int i = 0; i < 8; ++i) {
+    *total += sums[i];
+    *kept += sums[8 + i];
+  }
+  return b;
 }
 
 // Sixteen entries at a time, as two vectors of eight: the clipped counts'

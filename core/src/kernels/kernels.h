@@ -177,7 +177,9 @@ struct Kernels {
   // A synthetic histogram's counts (SyntheticHistogram in lut.h), block b
   // of w bins at a time from `first`: c = uint32(double(hist[v]) *
   // per_count[b] + add[b]), out[v] = min(c, cut); *total += the c, *kept +=
-  // the out; returns the block where it stopped.
+  // the out; returns the block where it stopped. The c total below 2^31 and
+  // every count below 2^31 (the vector kernels sum in 32 bits, and read the
+  // counts as signed).
   int (*synthetic_counts)(const uint32_t* hist, int first, int blocks, int w,
                           const double* per_count, const double* add, uint32_t cut, uint32_t* out,
                           uint64_t* total, uint64_t* kept);
