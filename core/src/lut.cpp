@@ -200,26 +200,42 @@ SmoothedSpread SpreadSmoothed(double excess, int span) {
 template <typename T>
 void BuildCdfLutSmoothed(const double* p, int bins, uint64_t pixels, uint32_t limit, T* lut) {
   const double n = static_cast<double>(pixels);
-  // Clip in the count domain, bin by bin, then spread as OpenCV does.
+  // Clip in the count domain, bin by bin, then spread as OpenCV does. The
+  // excess sums the bins' overs in their order; adding a 0 leaves a sum of
+  // non-negative terms as it is, so the positive overs are gathered first
+  // (without a branch) and only they are added, one after another.
   double excess = 0.0;
-  if (limit > 0)
-    for (int v = 0; v < bins; ++v) excess += std::max(0.0, p[v] * n - limit);
+  if (limit > 0) {
+    constexpr int kChunk = 256;
+    double over[kChunk];
+    for (int v0 = 0; v0 < bins; v0 += kChunk) {
+      int k = 0;
+      for (int v = v0; v < std::min(bins, v0 + kChunk); ++v) {
+        over[k] = p[v] * n - limit;
+        k += over[k] > 0.0;
+      }
+      for (int i = 0; i < k; ++i) excess += over[i];
+    }
+  }
   const SmoothedSpread spread = SpreadSmoothed(excess, bins);
   const double batch = spread.batch;
   double residual = spread.residual;
   const int step = spread.step;
+  const double cap = limit > 0 ? static_cast<double>(limit) : HUGE_VAL;
   // The remainder, one count at a time to bins 0, step, 2 step, ...; the
   // fraction of a count left over goes to the next bin in the same walk.
   const int max_value = bins - 1;
   double cum = 0.0;
+  int walk = 0;  // the walk's next bin
   for (int v = 0; v < bins; ++v) {
-    double c = p[v] * n;
-    if (limit > 0 && c > limit) c = limit;
-    c += batch;
-    if (residual > 0.0 && v % step == 0) {
-      const double add = std::min(1.0, residual);
-      c += add;
-      residual -= add;
+    double c = std::min(p[v] * n, cap) + batch;
+    if (v == walk) {
+      walk += step;
+      if (residual > 0.0) {
+        const double add = std::min(1.0, residual);
+        c += add;
+        residual -= add;
+      }
     }
     cum += c;
     lut[v] = Saturate<T>(cum * max_value / n, max_value);

@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <random>
+#include <vector>
 
 #include "core_calls.h"
 #include "histeq/equalizer.h"
@@ -263,6 +264,76 @@ TEST(SmoothedLut, ClippedCdfMatchesExactWithinOne) {
     histeq::BuildClaheLut(h.data(), 256, 4096, limit, exact.data());
     histeq::BuildCdfLutSmoothed(p.data(), 256, 4096, limit, smooth.data());
     for (int v = 0; v < 256; ++v) ASSERT_LE(std::abs(exact[v] - smooth[v]), 1) << clip << " " << v;
+  }
+}
+
+// The clipped table of a distribution from its definition (lut.h),
+// written out plainly: the excess as the sum of every bin's max(0, count -
+// limit) in order; batch its whole share of a bin (with OpenCV's tolerance
+// of 1e-6 of a count), the remainder handed out a count at a time from bin
+// 0 every `step` bins; the running sum scaled and rounded half away.
+std::vector<uint32_t> SmoothedTableByDefinition(const std::vector<double>& p, uint64_t pixels,
+                                                uint32_t limit) {
+  const int bins = static_cast<int>(p.size());
+  const double n = static_cast<double>(pixels);
+  double excess = 0.0;
+  for (int v = 0; v < bins && limit > 0; ++v) excess += std::max(0.0, p[v] * n - limit);
+  double batch = 0.0, rest = 0.0;
+  int step = bins;
+  if (excess > 0.0) {
+    batch = std::floor(excess / bins + 1e-6 / bins);
+    rest = std::max(0.0, excess - batch * bins);
+    if (rest > 1e-6) {
+      const int whole = static_cast<int>(std::floor(rest + 1e-6));
+      if (whole > 0) step = std::max(bins / whole, 1);
+    } else {
+      rest = 0.0;
+    }
+  }
+  std::vector<uint32_t> lut(p.size());
+  double cum = 0.0;
+  for (int v = 0; v < bins; ++v) {
+    double c = p[v] * n;
+    if (limit > 0 && c > limit) c = limit;
+    c += batch;
+    if (rest > 0.0 && v % step == 0) {
+      const double add = std::min(1.0, rest);
+      c += add;
+      rest -= add;
+    }
+    cum += c;
+    lut[v] = static_cast<uint32_t>(std::clamp<long>(std::lround(cum * (bins - 1) / n), 0, bins - 1));
+  }
+  return lut;
+}
+
+TEST(SmoothedLut, ClippedCdfByDefinition) {
+  std::mt19937 rng(21);
+  for (int trial = 0; trial < 400; ++trial) {
+    const int bins = trial % 3 == 2 ? 4096 : 256;
+    const uint64_t pixels = 1 + rng() % 100000;
+    // Distributions of counts (some exactly at the limit, some far over),
+    // averaged: fractions of a count.
+    std::vector<double> p(static_cast<size_t>(bins));
+    const uint32_t limit = trial % 5 == 0 ? 0 : histeq::ClipLimitCount(1.0 + trial % 7, pixels, bins);
+    double sum = 0.0;
+    for (auto& x : p) {
+      const int kind = static_cast<int>(rng() % 4);
+      x = kind == 0 ? 0.0 : kind == 1 ? limit : kind == 2 ? (rng() % 1000) / 7.0 : rng() % 5;
+      sum += x;
+    }
+    if (sum == 0.0) p[0] = sum = 1.0;
+    for (auto& x : p) x /= sum;
+    const std::vector<uint32_t> want = SmoothedTableByDefinition(p, pixels, limit);
+    if (bins == 256) {
+      std::vector<uint8_t> got(256);
+      histeq::BuildCdfLutSmoothed(p.data(), bins, pixels, limit, got.data());
+      for (int v = 0; v < bins; ++v) ASSERT_EQ(got[v], want[v]) << trial << " " << v;
+    } else {
+      std::vector<uint16_t> got(static_cast<size_t>(bins));
+      histeq::BuildCdfLutSmoothed(p.data(), bins, pixels, limit, got.data());
+      for (int v = 0; v < bins; ++v) ASSERT_EQ(got[v], want[v]) << trial << " " << v;
+    }
   }
 }
 
