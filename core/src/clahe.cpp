@@ -43,7 +43,14 @@ void Clahe::Setup(const Plane& plane, const TileGrid& grid, bool keep) {
   // What the other way of keeping tables held goes (hundreds of MiB at 16
   // bits): the state follows the setting.
   const bool deep = format_.depth > 8;
-  Fit(&hists_, keep && !by_value_ ? tiles * bins : 0);
+  // Tiles of deeper samples with few samples for their bins (under a
+  // quarter) are counted again when their tables are made (BuildLuts), in
+  // the thread's scratch, rather than kept: read back, their histograms
+  // (64 MiB at 12 bits and 64x64 tiles, mostly empty bins) come from memory,
+  // not the cache; counting again costs less. Fuller ones are kept.
+  recount_ = deep && keep && !by_value_ &&
+             grid.tile_pixels() * 4 < static_cast<uint64_t>(bins);
+  Fit(&hists_, keep && !by_value_ && !recount_ ? tiles * bins : 0);
   Fit(&blocks_, deep && keep ? tiles * kCoarseBins : 0);
   Fit(&luts16_, deep && !by_value_ ? tiles * bins : 0);
   Fit(&luts8_, deep ? 0 : tiles * bins);
@@ -57,7 +64,7 @@ void Clahe::Setup(const Plane& plane, const TileGrid& grid, bool keep) {
   } else {
     values_ = ValueTables();
   }
-  if (!keep && !by_value_) {
+  if ((!keep || recount_) && !by_value_) {
     scratch_.resize(slots);
     for (auto& h : scratch_)
       if (h.size() != bins) std::vector<uint32_t>(bins, 0).swap(h);
@@ -114,9 +121,12 @@ void Clahe::CountT(const Plane& plane, const TableParams* tables, uint32_t* fram
   auto count = [&](int slot, int unit_begin, int unit_end, uint32_t* share) {
     for (int t = unit_begin * row_units; t < unit_end * row_units; ++t) {
       const size_t at = static_cast<size_t>(t);
-      uint32_t* hist = tables ? scratch_[static_cast<size_t>(slot)].data()
-                              : &hists_[at * static_cast<size_t>(bins)];
-      if (!tables) std::memset(hist, 0, static_cast<size_t>(bins) * sizeof(*hist));
+      // Kept (8-bit samples' without tables) or counted into the thread's
+      // scratch, which is cleared again where it was used.
+      const bool kept = !tables && !recount_;
+      uint32_t* hist = kept ? &hists_[at * static_cast<size_t>(bins)]
+                            : scratch_[static_cast<size_t>(slot)].data();
+      if (kept) std::memset(hist, 0, static_cast<size_t>(bins) * sizeof(*hist));
       // A tile inside the frame adds its counts to the frame's share as it
       // clips them (mirrored samples are not the frame's).
       const bool share_in_clip = tables && share && grid.inside(t % grid.tiles_x, t / grid.tiles_x);
@@ -142,6 +152,7 @@ void Clahe::CountT(const Plane& plane, const TableParams* tables, uint32_t* fram
               blocks[b] = n;
             }
           }
+          if (!kept) std::fill(hist + r.lo, hist + r.hi + 1, 0u);
         }
         continue;
       }
@@ -222,7 +233,7 @@ void Clahe::ForTiles(F fn) {
   });
 }
 
-void Clahe::BuildLuts(const double* distributions, const TableParams& tables) {
+void Clahe::BuildLuts(const Plane& plane, const double* distributions, const TableParams& tables) {
   if (by_value_) {
     values_.SetFinish(tables);
     ForTiles([&](int t, int slot) {
@@ -232,13 +243,14 @@ void Clahe::BuildLuts(const double* distributions, const TableParams& tables) {
     return;
   }
   if (format_.depth > 8)
-    BuildLutsT<uint16_t>(distributions, tables);
+    BuildLutsT<uint16_t>(plane, distributions, tables);
   else
-    BuildLutsT<uint8_t>(distributions, tables);
+    BuildLutsT<uint8_t>(plane, distributions, tables);
 }
 
 template <typename T>
-void Clahe::BuildLutsT(const double* distributions, const TableParams& tables) {
+void Clahe::BuildLutsT(const Plane& plane, const double* distributions,
+                       const TableParams& tables) {
   const int bins = format_.bins();
   const uint64_t pixels = grid_.tile_pixels();
   const uint32_t limit = ClipLimitCount(tables.clip_limit, pixels, bins);
@@ -246,8 +258,16 @@ void Clahe::BuildLutsT(const double* distributions, const TableParams& tables) {
   ForTiles([&](int t, int slot) {
     const size_t at = static_cast<size_t>(t) * bins;
     T* lut = &luts[at];
+    // A deeper tile's histogram, counted again into the thread's scratch
+    // (cleared after): read back from a kept one, 4096 tiles of 4096 bins at
+    // 12 bits, it came from memory, not the cache.
+    uint32_t* hist = recount_ ? scratch_[static_cast<size_t>(slot)].data() : &hists_[at];
+    const ValueRange counted =
+        recount_ ? histogrammer_.AccumulateTile(plane, t % grid_.tiles_x, t / grid_.tiles_x, hist,
+                                                nullptr, nullptr)
+                 : ValueRange();
     if (!distributions) {
-      BuildClaheLut(&hists_[at], bins, pixels, limit, lut);
+      BuildClaheLut(hist, bins, pixels, limit, lut);
     } else if (sizeof(T) == 1) {
       BuildCdfLutSmoothed(distributions + at, bins, pixels, limit, lut);
     } else {
@@ -255,11 +275,12 @@ void Clahe::BuildLutsT(const double* distributions, const TableParams& tables) {
       uint32_t* synthetic = &synthetic_[static_cast<size_t>(slot) * bins];
       const uint32_t cut = limit * kSyntheticScale;
       uint64_t excess = 0;
-      const uint64_t total = SyntheticHistogram(&hists_[at], &blocks_[coarse],
+      const uint64_t total = SyntheticHistogram(hist, &blocks_[coarse],
                                                 distributions + coarse, bins, pixels, cut,
                                                 synthetic, &excess);
       BuildSyntheticLut(synthetic, bins, total, cut, excess, lut);
     }
+    if (!counted.empty()) std::fill(hist + counted.lo, hist + counted.hi + 1, 0u);
     FinishLut(lut, bins, tables.range, tables.strength);
   });
 }

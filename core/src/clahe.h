@@ -37,8 +37,9 @@ class Clahe {
   //  - With `tables`, each tile is counted into scratch and its table made
   //    at once, for the values its 3x3 neighbourhood of tiles holds only
   //    (the ones the interpolation reads); no tile histogram is kept.
-  //  - Without, the tile histograms are kept (tile_histograms(), grid.tiles()
-  //    x bins counts) for BuildLuts.
+  //  - Without, 8-bit samples' tile histograms are kept (tile_histograms(),
+  //    grid.tiles() x bins counts) for BuildLuts; deeper ones' are counted
+  //    again there.
   void Count(const Plane& plane, const TileGrid& grid, const TableParams* tables,
              uint32_t* frame_hist);
   //    For temporal smoothing, tile_histograms() holds them at
@@ -54,7 +55,9 @@ class Clahe {
   // smoothing_bins() doubles, temporally averaged: for 8-bit samples
   // BuildCdfLutSmoothed's, for deeper ones the synthetic histogram's, see
   // lut.h).
-  void BuildLuts(const double* distributions, const TableParams& tables);
+  // `plane` must be the one stage 1 counted (deeper samples' tiles are
+  // counted again).
+  void BuildLuts(const Plane& plane, const double* distributions, const TableParams& tables);
   // Stage 3: the plane through the tables, interpolated. `plane` must be the
   // one stage 1 counted (other values come out wrong, though in range).
   void Interpolate(const Plane& plane);
@@ -85,7 +88,7 @@ class Clahe {
   template <typename T>
   void CountT(const Plane& plane, const TableParams* tables, uint32_t* frame_hist);
   template <typename T>
-  void BuildLutsT(const double* distributions, const TableParams& tables);
+  void BuildLutsT(const Plane& plane, const double* distributions, const TableParams& tables);
   template <typename T>
   void InterpolateT(const Plane& plane);
   void CountByValue(const Plane& plane, const TableParams* tables, uint32_t* frame_hist);
@@ -126,6 +129,7 @@ class Clahe {
   ValueTables values_;
   Tables tables_mode_ = Tables::kAuto;
   bool by_value_ = false;
+  bool recount_ = false;  // BuildLuts counts the tiles again (see Setup)
   ThreadPool* pool_ = nullptr;
 };
 

@@ -123,7 +123,7 @@ bool EqualizerCore::Process(const Plane& plane, const Params& p, FrameReport* re
   bool changed = false;
   if (p.strength > 0.0) {
     if (adaptive) {
-      if (!direct) clahe_.BuildLuts(exact ? nullptr : smoother_.regions(), tables);
+      if (!direct) clahe_.BuildLuts(plane, exact ? nullptr : smoother_.regions(), tables);
       clahe_.Interpolate(plane);
       changed = true;
     } else if (format.depth > 8) {

@@ -210,7 +210,7 @@ std::vector<uint8_t> RunClahe(const std::vector<uint8_t>& input, ptrdiff_t strid
     clahe.Count(plane, grid, &tables, nullptr);
   } else {
     clahe.Count(plane, grid, nullptr, nullptr);
-    clahe.BuildLuts(nullptr, tables);
+    clahe.BuildLuts(plane, nullptr, tables);
   }
   clahe.Interpolate(plane);
   return out;

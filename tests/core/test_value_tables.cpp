@@ -100,7 +100,7 @@ std::vector<uint8_t> RunClahe(Clahe::Tables tables, Buffer buf, const Buffer& hi
   std::vector<uint32_t> frame_hist(static_cast<size_t>(buf.format.bins()));
   clahe.Count(buf.plane(), grid, drive == Drive::kDirect ? &params : nullptr, frame_hist.data());
   if (drive != Drive::kDirect)
-    clahe.BuildLuts(drive == Drive::kKeptSmoothed ? shares.data() : nullptr, params);
+    clahe.BuildLuts(buf.plane(), drive == Drive::kKeptSmoothed ? shares.data() : nullptr, params);
   clahe.Interpolate(buf.plane());
   *by_value = clahe.by_value();
   return buf.bytes;
@@ -226,8 +226,8 @@ TEST(ValueTables, SmoothedSequenceSameBothWays) {
       average[i] += 0.3 * (whole.tile_histograms()[i] / double(grid.tile_pixels()) - average[i]);
     histeq::TableParams params;
     params.clip_limit = 2.0;
-    whole.BuildLuts(average.data(), params);
-    by_value.BuildLuts(average.data(), params);
+    whole.BuildLuts(a.plane(), average.data(), params);
+    by_value.BuildLuts(b.plane(), average.data(), params);
     whole.Interpolate(a.plane());
     by_value.Interpolate(b.plane());
     ASSERT_EQ(a.bytes, b.bytes) << "frame " << frame;
