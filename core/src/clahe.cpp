@@ -127,36 +127,27 @@ void Clahe::CountT(const Plane& plane, const TableParams* tables, uint32_t* fram
       uint32_t* hist = kept ? &hists_[at * static_cast<size_t>(bins)]
                             : scratch_[static_cast<size_t>(slot)].data();
       if (kept) std::memset(hist, 0, static_cast<size_t>(bins) * sizeof(*hist));
-      // A tile inside the frame adds its counts to the frame's share as it
-      // clips them (mirrored samples are not the frame's).
-      const bool share_in_clip = tables && share && grid.inside(t % grid.tiles_x, t / grid.tiles_x);
+      // A tile inside the frame adds its counts to the frame's share in the
+      // pass that clips them or sums their blocks (mirrored samples are not
+      // the frame's).
+      const bool share_after = share && (tables || sizeof(T) > 1) &&
+                               grid.inside(t % grid.tiles_x, t / grid.tiles_x);
       const ValueRange r = histogrammer_.AccumulateTile(
-          plane, t % grid.tiles_x, t / grid.tiles_x, hist, share_in_clip ? nullptr : share,
+          plane, t % grid.tiles_x, t / grid.tiles_x, hist, share_after ? nullptr : share,
           sizeof(T) == 1 ? &counters_[static_cast<size_t>(slot)] : nullptr);
       ranges_[at] = r;
       if (!tables) {
         if (sizeof(T) > 1) {
-          // The tile's counts by block: from its samples again where it has
-          // fewer than bins (small tiles), else from the bins.
+          // The tile's counts by block (a block's w values: 2^(depth - 8)),
+          // and the scratch cleared in the same pass.
           uint32_t* blocks = &blocks_[at * kCoarseBins];
-          const int w = bins / kCoarseBins;
-          if (pixels < static_cast<uint64_t>(bins)) {
-            const int shift = format_.depth - 8;  // log2 of a block's w values
-            std::fill(blocks, blocks + kCoarseBins, 0u);
-            histogrammer_.ForEachWideSample(plane, t % grid.tiles_x, t / grid.tiles_x,
-                                            [&](uint32_t v, bool) { ++blocks[v >> shift]; });
-          } else {
-            for (int b = 0; b < kCoarseBins; ++b) {
-              uint32_t n = 0;
-              for (int v = b * w; v < (b + 1) * w; ++v) n += hist[v];
-              blocks[b] = n;
-            }
-          }
-          if (!kept) std::fill(hist + r.lo, hist + r.hi + 1, 0u);
+          std::fill(blocks, blocks + kCoarseBins, 0u);
+          BlockCounts(hist, r.lo, r.hi + 1, format_.depth - 8, blocks,
+                      share_after ? share : nullptr, !kept);
         }
         continue;
       }
-      const uint64_t excess = ClipCounts(hist, r.lo, r.hi + 1, limit, share_in_clip ? share : nullptr);
+      const uint64_t excess = ClipCounts(hist, r.lo, r.hi + 1, limit, share_after ? share : nullptr);
       spreads_[at] = ClipSpread::Make(limit, excess, bins);
       kept_[at] = BuildClippedCdfLutSpan(hist, r.lo, r.hi + 1, 0, spreads_[at], pixels, bins,
                                          &luts[at * static_cast<size_t>(bins)]);

@@ -85,6 +85,12 @@ ValueRange WordRange(const uint8_t* data, ptrdiff_t stride, int width, int heigh
 // dst[v] += src[v] for v < n: adding histograms.
 void AddCounts(uint32_t* dst, const uint32_t* src, int n);
 
+// The counts of hist[first .. end) added to their blocks of 2^shift values
+// (blocks[v >> shift]) and, with `share`, to share; with `clear`, hist's
+// bins are left 0.
+void BlockCounts(uint32_t* hist, int first, int end, int shift, uint32_t* blocks, uint32_t* share,
+                 bool clear);
+
 // Histograms counted piece by piece on several threads: one per slot (see
 // ThreadPool::ParallelFor), cleared when first used in a round, added up at
 // the end. Counts add up to the same in any order, so the sum is the same

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "guarded_buffer.h"
+#include "histogram.h"
 #include "kernels/any.h"
 #include "kernels/kernels.h"
 #include "simd_levels.h"
@@ -60,6 +61,31 @@ TEST(Kernels, ClippedCountsMatchScalar) {
       ASSERT_LE(v, end);
       scalar.clipped_counts(h.data(), v, end, limit, &got);
       ASSERT_EQ(got, want) << What(level, first, end);
+    }
+  }
+}
+
+TEST(Kernels, BlockCountsMatchScalar) {
+  std::mt19937 rng(6);
+  const Kernels& scalar = histeq::kernels::Scalar();
+  for (int trial = 0; trial < 300; ++trial) {
+    const int shift = 2 + trial % 7, bins = 256 << shift;
+    const std::vector<uint32_t> h = RandomHistogram(bins, rng);
+    const auto [first, end] = RandomSpan(bins, rng);
+    const bool with_share = trial % 3 != 0, clear = trial % 2 == 0;
+    std::vector<uint32_t> want_hist = h, want_share(static_cast<size_t>(bins), 11),
+                          want_blocks(256, 3);
+    scalar.block_counts(want_hist.data(), first, end, shift, want_blocks.data(),
+                        with_share ? want_share.data() : nullptr, clear);
+    for (histeq::SimdLevel level : Levels()) {
+      SimdCap cap(level);
+      std::vector<uint32_t> hist = h, share(static_cast<size_t>(bins), 11), blocks(256, 3);
+      histeq::BlockCounts(hist.data(), first, end, shift, blocks.data(),
+                          with_share ? share.data() : nullptr, clear);
+      const std::string what = What(level, first, end) + " shift " + std::to_string(shift);
+      ASSERT_EQ(blocks, want_blocks) << what;
+      ASSERT_EQ(hist, want_hist) << what;
+      ASSERT_EQ(share, want_share) << what;
     }
   }
 }
@@ -390,6 +416,7 @@ TEST(Kernels, EveryLevelFillsEveryEntry) {
         reinterpret_cast<const void*>(k.apply16),        reinterpret_cast<const void*>(k.apply_codec),
         reinterpret_cast<const void*>(k.count_words),    reinterpret_cast<const void*>(k.count_codec),
         reinterpret_cast<const void*>(k.word_range),     reinterpret_cast<const void*>(k.add_counts),
+        reinterpret_cast<const void*>(k.block_counts),
         reinterpret_cast<const void*>(k.clipped_counts), reinterpret_cast<const void*>(k.clip_counts),
         reinterpret_cast<const void*>(k.cdf_span8),
         reinterpret_cast<const void*>(k.cdf_span16),     reinterpret_cast<const void*>(k.prepare8),

@@ -224,6 +224,44 @@ int AddCounts(uint32_t* dst, const uint32_t* src, int first, int end) {
   return v;
 }
 
+// A block's vectors summed in a register, added across it at the block's
+// end.
+template <bool kShare, bool kClear>
+int BlockCountsOf(uint32_t* hist, int first, int end, int shift, uint32_t* blocks,
+                  uint32_t* share) {
+  int v = first;
+  while (v + 8 <= end) {
+    const int block_end = std::min(end, ((v >> shift) + 1) << shift);
+    __m256i acc = _mm256_setzero_si256();
+    for (; v + 8 <= block_end; v += 8) {
+      __m256i* p = reinterpret_cast<__m256i*>(hist + v);
+      const __m256i h = _mm256_loadu_si256(p);
+      if constexpr (kShare) {
+        __m256i* s = reinterpret_cast<__m256i*>(share + v);
+        _mm256_storeu_si256(s, _mm256_add_epi32(_mm256_loadu_si256(s), h));
+      }
+      if constexpr (kClear) _mm256_storeu_si256(p, _mm256_setzero_si256());
+      acc = _mm256_add_epi32(acc, h);
+    }
+    __m128i x = _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
+    x = _mm_add_epi32(x, _mm_shuffle_epi32(x, _MM_SHUFFLE(1, 0, 3, 2)));
+    x = _mm_add_epi32(x, _mm_shuffle_epi32(x, _MM_SHUFFLE(2, 3, 0, 1)));
+    blocks[(v - 1) >> shift] += static_cast<uint32_t>(_mm_cvtsi128_si32(x));
+    if (v < block_end) break;  // end is not a multiple of 8
+  }
+  return v;
+}
+
+int BlockCounts(uint32_t* hist, int first, int end, int shift, uint32_t* blocks, uint32_t* share,
+                bool clear) {
+  if (shift < 3 || first % 8 != 0) return first;
+  if (share)
+    return clear ? BlockCountsOf<true, true>(hist, first, end, shift, blocks, share)
+                 : BlockCountsOf<true, false>(hist, first, end, shift, blocks, share);
+  return clear ? BlockCountsOf<false, true>(hist, first, end, shift, blocks, share)
+               : BlockCountsOf<false, false>(hist, first, end, shift, blocks, share);
+}
+
 int ClippedCounts(const uint32_t* hist, int first, int end, uint32_t limit, uint64_t* clipped) {
   const __m256i vlimit = _mm256_set1_epi32(static_cast<int>(limit));
   __m256i acc = _mm256_setzero_si256();  // four 64-bit sums
@@ -626,6 +664,7 @@ void FillAvx2(Kernels* k) {
   k->count_words = CountWords;
   k->word_range = WordRange;
   k->add_counts = AddCounts;
+  k->block_counts = BlockCounts;
   k->running_sums = RunningSums;
   k->synthetic_counts = SyntheticCounts;
   k->clipped_counts = ClippedCounts;

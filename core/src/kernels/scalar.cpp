@@ -113,6 +113,17 @@ int AddCounts(uint32_t* dst, const uint32_t* src, int first, int end) {
   return end;
 }
 
+int BlockCounts(uint32_t* hist, int first, int end, int shift, uint32_t* blocks,
+                uint32_t* share, bool clear) {
+  for (int v = first; v < end; ++v) {
+    const uint32_t h = hist[v];
+    blocks[v >> shift] += h;
+    if (share) share[v] += h;
+    if (clear) hist[v] = 0;
+  }
+  return end;
+}
+
 int RunningSums(const uint32_t* counts, int first, int end, uint32_t* firsts, uint32_t* sum) {
   uint32_t s = *sum;
   for (int i = first; i < end; ++i) {
@@ -316,6 +327,7 @@ void FillScalar(Kernels* k) {
   k->count_codec = CountCodec;
   k->word_range = WordRange;
   k->add_counts = AddCounts;
+  k->block_counts = BlockCounts;
   k->running_sums = RunningSums;
   k->synthetic_counts = SyntheticCounts;
   k->clipped_counts = ClippedCounts;
