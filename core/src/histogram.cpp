@@ -254,7 +254,7 @@ void AddCounts(uint32_t* dst, const uint32_t* src, int n) {
 void BlockCounts(uint32_t* hist, int first, int end, int shift, uint32_t* blocks, uint32_t* share,
                  bool clear) {
   const kernels::Kernels& scalar = kernels::Scalar();
-  const int aligned = std::min(end, (first + 7) & ~7);
+  const int aligned = std::min(end, (first + 31) & ~31);
   scalar.block_counts(hist, first, aligned, shift, blocks, share, clear);
   const int v = kernels::Active().block_counts(hist, aligned, end, shift, blocks, share, clear);
   scalar.block_counts(hist, v, end, shift, blocks, share, clear);

@@ -252,9 +252,42 @@ int BlockCountsOf(uint32_t* hist, int first, int end, int shift, uint32_t* block
   return v;
 }
 
+// Blocks of four values: four vectors (eight blocks) at a time, their
+// sums by horizontal adds, put in the blocks' order.
+template <bool kShare, bool kClear>
+int BlockCountsOf4(uint32_t* hist, int first, int end, uint32_t* blocks, uint32_t* share) {
+  const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+  int v = first;
+  for (; v + 32 <= end; v += 32) {
+    __m256i h[4];
+    for (int i = 0; i < 4; ++i) {
+      __m256i* p = reinterpret_cast<__m256i*>(hist + v + 8 * i);
+      h[i] = _mm256_loadu_si256(p);
+      if constexpr (kShare) {
+        __m256i* s = reinterpret_cast<__m256i*>(share + v + 8 * i);
+        _mm256_storeu_si256(s, _mm256_add_epi32(_mm256_loadu_si256(s), h[i]));
+      }
+      if constexpr (kClear) _mm256_storeu_si256(p, _mm256_setzero_si256());
+    }
+    // {0 2 4 6 | 1 3 5 7} of the eight blocks, then in order.
+    const __m256i sums = _mm256_hadd_epi32(_mm256_hadd_epi32(h[0], h[1]), _mm256_hadd_epi32(h[2], h[3]));
+    __m256i* b = reinterpret_cast<__m256i*>(blocks + (v >> 2));
+    _mm256_storeu_si256(b, _mm256_add_epi32(_mm256_loadu_si256(b),
+                                            _mm256_permutevar8x32_epi32(sums, order)));
+  }
+  return v;
+}
+
 int BlockCounts(uint32_t* hist, int first, int end, int shift, uint32_t* blocks, uint32_t* share,
                 bool clear) {
-  if (shift < 3 || first % 8 != 0) return first;
+  if (shift < 2 || first % 32 != 0) return first;
+  if (shift == 2) {
+    if (share)
+      return clear ? BlockCountsOf4<true, true>(hist, first, end, blocks, share)
+                   : BlockCountsOf4<true, false>(hist, first, end, blocks, share);
+    return clear ? BlockCountsOf4<false, true>(hist, first, end, blocks, share)
+                 : BlockCountsOf4<false, false>(hist, first, end, blocks, share);
+  }
   if (share)
     return clear ? BlockCountsOf<true, true>(hist, first, end, shift, blocks, share)
                  : BlockCountsOf<true, false>(hist, first, end, shift, blocks, share);

@@ -162,8 +162,8 @@ struct Kernels {
   int (*add_counts)(uint32_t* dst, const uint32_t* src, int first, int end);
   // For v in [first, end): blocks[v >> shift] += hist[v]; with `share`,
   // share[v] += hist[v]; with `clear`, hist[v] = 0. Returns where it
-  // stopped (the vector kernels start only at a multiple of 8, and take
-  // blocks of 8 values or more).
+  // stopped (the vector kernels start only at a multiple of 32, and take
+  // blocks of 4 values or more).
   int (*block_counts)(uint32_t* hist, int first, int end, int shift, uint32_t* blocks,
                       uint32_t* share, bool clear);
   // firsts[i] = *sum + counts[first] + ... + counts[i - 1] for i in
