@@ -202,26 +202,37 @@ void ValueTables::Build(int t, const TableParams& params, const double* mass,
     Entry* out = slots_[static_cast<size_t>(slot)].entries.data();
     const int w = 1 << depth_shift_;
     const double scale = static_cast<double>(pixels) * kSyntheticScale;
-    // Count's entry at value 0 of no count is no sample: not carried over.
-    int n = 0, e = tile.n > 0 && sums[0] == 0 ? 1 : 0;
+    // Per block, the synthetic count of one of the frame's counts (blocks
+    // with none are spread evenly instead).
+    double per_count[kCoarseBins];
+    for (int b = 0; b < kCoarseBins; ++b)
+      per_count[b] = mass[b] * scale / std::max<uint32_t>(blocks[b], 1u);
+    // In value order: an even entry for each block without samples, the
+    // entries of those with some, those of no synthetic count left out.
+    // Walked entry by entry (a loop per block would end on a mispredicted
+    // branch, a block holding a count or two of 256).
+    int n = 0, next_block = 0;
     total = 0;
-    for (int b = 0; b < kCoarseBins; ++b) {
-      const double m = mass[b] * scale;
-      if (blocks[b] == 0) {
-        const uint32_t q = SyntheticEven(m, w);
+    const auto evens_before = [&](int end_block) {
+      for (; next_block < end_block; ++next_block) {
+        if (blocks[next_block] != 0) continue;
+        const uint32_t q = SyntheticEven(mass[next_block] * scale, w);
         if (q == 0) continue;
-        out[n++] = Entry{q, static_cast<uint16_t>(b * w), static_cast<uint8_t>(depth_shift_)};
+        out[n++] = Entry{q, static_cast<uint16_t>(next_block * w), static_cast<uint8_t>(depth_shift_)};
         total += static_cast<uint64_t>(q) * static_cast<uint64_t>(w);
-        continue;
       }
-      const double per_count = m / blocks[b];
-      for (; e < tile.n && (starts[e] >> depth_shift_) == b; ++e) {
-        const uint32_t c = SyntheticCount(per_count, sums[e]);
-        if (c == 0) continue;
-        out[n++] = Entry{c, starts[e], 0};
-        total += c;
-      }
+    };
+    // Count's entry at value 0 of no count is no sample: not carried over.
+    for (int e = tile.n > 0 && sums[0] == 0 ? 1 : 0; e < tile.n; ++e) {
+      const int b = starts[e] >> depth_shift_;
+      evens_before(b);
+      next_block = b + 1;
+      const uint32_t c = SyntheticCount(per_count[b], sums[e]);
+      out[n] = Entry{c, starts[e], 0};
+      n += c != 0;
+      total += c;
     }
+    evens_before(kCoarseBins);
     for (int i = 0; i < n; ++i) {
       sums[i] = out[i].count;
       starts[i] = out[i].start;
