@@ -8,6 +8,7 @@
 // rounded to nearest with ties to even (FCVTNS), as the scalar kernels round.
 #include <arm_neon.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "kernels/flags.h"
@@ -267,6 +268,27 @@ int ClippedCounts(const uint32_t* hist, int first, int end, uint32_t limit, uint
   return v;
 }
 
+// A block's vectors summed in a register, added across it at the block's
+// end (blocks of four values or more: a vector lies in one block).
+int BlockCounts(uint32_t* hist, int first, int end, int shift, uint32_t* blocks, uint32_t* share,
+                bool clear) {
+  if (shift < 2 || first % 4 != 0) return first;
+  int v = first;
+  while (v + 4 <= end) {
+    const int block_end = std::min(end, ((v >> shift) + 1) << shift);
+    uint32x4_t acc = vdupq_n_u32(0);
+    for (; v + 4 <= block_end; v += 4) {
+      const uint32x4_t h = vld1q_u32(hist + v);
+      if (share) vst1q_u32(share + v, vaddq_u32(vld1q_u32(share + v), h));
+      if (clear) vst1q_u32(hist + v, vdupq_n_u32(0));
+      acc = vaddq_u32(acc, h);
+    }
+    blocks[(v - 1) >> shift] += vaddvq_u32(acc);
+    if (v < block_end) break;  // end is not a multiple of 4
+  }
+  return v;
+}
+
 int ClipCounts(uint32_t* hist, int first, int end, uint32_t limit, uint32_t* share,
                uint64_t* clipped) {
   const uint32x4_t vlimit = vdupq_n_u32(limit);
@@ -491,6 +513,7 @@ void FillNeon(Kernels* k) {
   k->count_words = CountWords;
   k->word_range = WordRange;
   k->add_counts = AddCounts;
+  k->block_counts = BlockCounts;
   k->clipped_counts = ClippedCounts;
   k->clip_counts = ClipCounts;
   k->cdf_span8 = CdfSpan<uint8_t>;
