@@ -21,6 +21,14 @@ T Saturate(double v, int max_value) {
   return static_cast<T>(r < 0 ? 0 : (r > max_value ? max_value : r));
 }
 
+// Saturate for v >= 0 (below 2^63): RoundHalfAway's steps without the sign.
+template <typename T>
+T SaturateNonNegative(double v, int max_value) {
+  long r = static_cast<long>(v);
+  r += (v - static_cast<double>(r)) >= 0.5;
+  return static_cast<T>(r > max_value ? max_value : r);
+}
+
 template <typename T>
 void IdentityLut(T* lut, int first, int end) {
   for (int v = first; v < end; ++v) lut[v] = static_cast<T>(v);
@@ -238,7 +246,7 @@ void BuildCdfLutSmoothed(const double* p, int bins, uint64_t pixels, uint32_t li
       }
     }
     cum += c;
-    lut[v] = Saturate<T>(cum * max_value / n, max_value);
+    lut[v] = SaturateNonNegative<T>(cum * max_value / n, max_value);  // every c >= 0
   }
 }
 
