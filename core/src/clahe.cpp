@@ -121,8 +121,9 @@ void Clahe::CountT(const Plane& plane, const TableParams* tables, uint32_t* fram
   auto count = [&](int slot, int unit_begin, int unit_end, uint32_t* share) {
     for (int t = unit_begin * row_units; t < unit_end * row_units; ++t) {
       const size_t at = static_cast<size_t>(t);
-      // Kept (8-bit samples' without tables) or counted into the thread's
-      // scratch, which is cleared again where it was used.
+      // Kept for BuildLuts (without tables, unless it counts the tile
+      // again) or counted into the thread's scratch, which is cleared again
+      // where it was used.
       const bool kept = !tables && !recount_;
       uint32_t* hist = kept ? &hists_[at * static_cast<size_t>(bins)]
                             : scratch_[static_cast<size_t>(slot)].data();

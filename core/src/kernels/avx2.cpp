@@ -281,18 +281,13 @@ int BlockCountsOf4(uint32_t* hist, int first, int end, uint32_t* blocks, uint32_
 int BlockCounts(uint32_t* hist, int first, int end, int shift, uint32_t* blocks, uint32_t* share,
                 bool clear) {
   if (shift < 2 || first % 32 != 0) return first;
-  if (shift == 2) {
-    if (share)
-      return clear ? BlockCountsOf4<true, true>(hist, first, end, blocks, share)
-                   : BlockCountsOf4<true, false>(hist, first, end, blocks, share);
-    return clear ? BlockCountsOf4<false, true>(hist, first, end, blocks, share)
-                 : BlockCountsOf4<false, false>(hist, first, end, blocks, share);
-  }
-  if (share)
-    return clear ? BlockCountsOf<true, true>(hist, first, end, shift, blocks, share)
-                 : BlockCountsOf<true, false>(hist, first, end, shift, blocks, share);
-  return clear ? BlockCountsOf<false, true>(hist, first, end, shift, blocks, share)
-               : BlockCountsOf<false, false>(hist, first, end, shift, blocks, share);
+  return WithFlags(
+      [&](auto with_share, auto with_clear) {
+        constexpr bool kShare = decltype(with_share)::value, kClear = decltype(with_clear)::value;
+        return shift == 2 ? BlockCountsOf4<kShare, kClear>(hist, first, end, blocks, share)
+                          : BlockCountsOf<kShare, kClear>(hist, first, end, shift, blocks, share);
+      },
+      share != nullptr, clear);
 }
 
 int ClippedCounts(const uint32_t* hist, int first, int end, uint32_t limit, uint64_t* clipped) {
@@ -336,8 +331,11 @@ int ClipCountsOf(uint32_t* hist, int first, int end, uint32_t limit, uint32_t* s
 
 int ClipCounts(uint32_t* hist, int first, int end, uint32_t limit, uint32_t* share,
                uint64_t* clipped) {
-  return share ? ClipCountsOf<true>(hist, first, end, limit, share, clipped)
-               : ClipCountsOf<false>(hist, first, end, limit, share, clipped);
+  return WithFlags(
+      [&](auto with_share) {
+        return ClipCountsOf<decltype(with_share)::value>(hist, first, end, limit, share, clipped);
+      },
+      share != nullptr);
 }
 
 // Eight counts at a time: the sums within each 128-bit half by two
@@ -497,10 +495,12 @@ int CdfSpanOf(const uint32_t* hist, int first, int end, const Spread& s, float s
 template <typename T>
 int CdfSpan(const uint32_t* hist, int first, int end, const Spread& s, float scale,
             int max_value, uint64_t* kept, T* lut) {
-  return WithFlags(hist != nullptr, hist && s.limit, s.residual != 0, [&](auto h, auto c, auto r) {
-    return CdfSpanOf<T, decltype(h)::value, decltype(c)::value, decltype(r)::value>(
-        hist, first, end, s, scale, max_value, kept, lut);
-  });
+  return WithFlags(
+      [&](auto h, auto c, auto r) {
+        return CdfSpanOf<T, decltype(h)::value, decltype(c)::value, decltype(r)::value>(
+            hist, first, end, s, scale, max_value, kept, lut);
+      },
+      hist != nullptr, hist && s.limit, s.residual != 0);
 }
 
 // 16 entries at a time: within each 128-bit lane, words then dwords

@@ -166,8 +166,11 @@ int ClipCountsOf(uint32_t* hist, int first, int end, uint32_t limit, uint32_t* s
 
 int ClipCounts(uint32_t* hist, int first, int end, uint32_t limit, uint32_t* share,
                uint64_t* clipped) {
-  return share ? ClipCountsOf<true>(hist, first, end, limit, share, clipped)
-               : ClipCountsOf<false>(hist, first, end, limit, share, clipped);
+  return WithFlags(
+      [&](auto with_share) {
+        return ClipCountsOf<decltype(with_share)::value>(hist, first, end, limit, share, clipped);
+      },
+      share != nullptr);
 }
 
 inline void Store16(uint8_t* lut, __m512i r) {
@@ -234,10 +237,12 @@ int CdfSpanOf(const uint32_t* hist, int first, int end, const Spread& s, float s
 template <typename T>
 int CdfSpan(const uint32_t* hist, int first, int end, const Spread& s, float scale,
             int max_value, uint64_t* kept, T* lut) {
-  return WithFlags(hist != nullptr, hist && s.limit, s.residual != 0, [&](auto h, auto c, auto r) {
-    return CdfSpanOf<T, decltype(h)::value, decltype(c)::value, decltype(r)::value>(
-        hist, first, end, s, scale, max_value, kept, lut);
-  });
+  return WithFlags(
+      [&](auto h, auto c, auto r) {
+        return CdfSpanOf<T, decltype(h)::value, decltype(c)::value, decltype(r)::value>(
+            hist, first, end, s, scale, max_value, kept, lut);
+      },
+      hist != nullptr, hist && s.limit, s.residual != 0);
 }
 
 // 32 entries at a time: the tables interleaved word by word (tl with tr, bl

@@ -9,14 +9,16 @@
 namespace histeq {
 namespace kernels {
 
-// fn(std::bool_constant<a>(), std::bool_constant<b>(), std::bool_constant<c>()).
+// fn(std::bool_constant<flags>()...), in the flags' order.
 template <typename F>
-inline auto WithFlags(bool a, bool b, bool c, F&& fn) {
-  auto third = [&](auto x, auto y) {
-    return c ? fn(x, y, std::true_type()) : fn(x, y, std::false_type());
-  };
-  auto second = [&](auto x) { return b ? third(x, std::true_type()) : third(x, std::false_type()); };
-  return a ? second(std::true_type()) : second(std::false_type());
+inline auto WithFlags(F&& fn) {
+  return fn();
+}
+template <typename F, typename... Rest>
+inline auto WithFlags(F&& fn, bool flag, Rest... rest) {
+  if (flag)
+    return WithFlags([&](auto... later) { return fn(std::true_type(), later...); }, rest...);
+  return WithFlags([&](auto... later) { return fn(std::false_type(), later...); }, rest...);
 }
 
 }  // namespace kernels

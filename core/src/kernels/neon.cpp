@@ -375,10 +375,12 @@ int CdfSpanOf(const uint32_t* hist, int first, int end, const Spread& s, float s
 template <typename T>
 int CdfSpan(const uint32_t* hist, int first, int end, const Spread& s, float scale,
             int max_value, uint64_t* kept, T* lut) {
-  return WithFlags(hist != nullptr, hist && s.limit, s.residual != 0, [&](auto h, auto c, auto r) {
-    return CdfSpanOf<T, decltype(h)::value, decltype(c)::value, decltype(r)::value>(
-        hist, first, end, s, scale, max_value, kept, lut);
-  });
+  return WithFlags(
+      [&](auto h, auto c, auto r) {
+        return CdfSpanOf<T, decltype(h)::value, decltype(c)::value, decltype(r)::value>(
+            hist, first, end, s, scale, max_value, kept, lut);
+      },
+      hist != nullptr, hist && s.limit, s.residual != 0);
 }
 
 // 16 pixels of 4 bytes at a time, de-interleaved into their four bytes:
